@@ -1,0 +1,1 @@
+namespace Villages; public static class Placeholder2 {}

@@ -1,0 +1,1 @@
+namespace Villages.Tests; public class Smoke { [Xunit.Fact] public void Ok() {} }
