@@ -1,0 +1,52 @@
+namespace Villages;
+
+/// <summary>Why a request was refused. Each code is a stable problem type on the HTTP API.</summary>
+public enum FailureCode
+{
+    InvalidVillageCode = 1,
+    VillageNotFound,
+    InvalidProgram,
+    FundingSourceNotAllowed,
+    BudgetBelowCommitted,
+    ProgramNotOpen,
+    InvalidNik,
+    InvalidEnrollment,
+    BudgetExceeded,
+    EnrolledElsewhere,
+    EnrollmentNotFound,
+    StorageUnavailable,
+}
+
+/// <summary>
+/// A refusal with what a person needs to fix it. Never carries a NIK: the detail is shown to
+/// callers and may be logged.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Villages.Failure")]
+public sealed record Failure(
+    [property: Id(0)] FailureCode Code,
+    [property: Id(1)] string Detail,
+    [property: Id(2)] string? Field = null,
+    [property: Id(3)] long? Needed = null,
+    [property: Id(4)] long? Remaining = null,
+    [property: Id(5)] string? OtherVillage = null);
+
+public static class FailureCodes
+{
+    /// <summary>The stable kebab-case name of a failure: the HTTP problem type and the metric tag.</summary>
+    public static string Slug(this FailureCode code) => code switch
+    {
+        FailureCode.InvalidVillageCode => "invalid-village-code",
+        FailureCode.VillageNotFound => "village-not-found",
+        FailureCode.InvalidProgram => "invalid-program",
+        FailureCode.FundingSourceNotAllowed => "funding-source-not-allowed",
+        FailureCode.BudgetBelowCommitted => "budget-below-committed",
+        FailureCode.ProgramNotOpen => "program-not-open",
+        FailureCode.InvalidNik => "invalid-nik",
+        FailureCode.InvalidEnrollment => "invalid-enrollment",
+        FailureCode.BudgetExceeded => "budget-exceeded",
+        FailureCode.EnrolledElsewhere => "enrolled-elsewhere",
+        FailureCode.EnrollmentNotFound => "enrollment-not-found",
+        FailureCode.StorageUnavailable => "storage-unavailable",
+        _ => "unknown",
+    };
+}

@@ -1,0 +1,38 @@
+namespace Villages;
+
+/// <summary>
+/// One village (desa, desa adat or kelurahan), keyed by its Kemendagri code (PP.RR.DD.VVVV).
+/// Holds the programme and the enrolments, and enforces the budget and the one-village rule.
+/// </summary>
+[Alias("Villages.IVillageGrain")]
+public interface IVillageGrain : IGrainWithStringKey
+{
+    [Alias("GetSnapshot")]
+    Task<VillageSnapshot> GetSnapshot();
+
+    [Alias("SetProgram")]
+    Task<ProgramChangeOutcome> SetProgram(ProgramTerms terms);
+
+    [Alias("Enroll")]
+    Task<EnrollmentOutcome> Enroll(EnrollmentRequest request);
+
+    /// <summary>Many workers in one call: each row gets its own outcome, a bad row never blocks good ones.</summary>
+    [Alias("EnrollBatch")]
+    Task<IReadOnlyList<EnrollmentOutcome>> EnrollBatch(IReadOnlyList<EnrollmentRequest> requests);
+
+    [Alias("Withdraw")]
+    Task<WithdrawalOutcome> Withdraw(string enrollmentId);
+
+    [Alias("GetEnrollment")]
+    Task<EnrollmentView?> GetEnrollment(string enrollmentId);
+
+    [Alias("ListEnrollments")]
+    Task<EnrollmentPage> ListEnrollments(int offset, int limit);
+
+    /// <summary>
+    /// Asked by the national NIK registry when another village claims this worker: does this
+    /// village hold (or is it enrolling right now) the worker with this registry key?
+    /// </summary>
+    [Alias("HoldsWorker")]
+    Task<bool> HoldsWorker(string nikKey);
+}

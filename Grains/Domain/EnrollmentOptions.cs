@@ -1,0 +1,31 @@
+namespace Villages.Domain;
+
+/// <summary>
+/// Who may be enrolled and how a request is bounded. The age limits come from regency rules
+/// seen in the field (DOMAIN.md) and are configuration, not law: `Villages:Enrollment`.
+/// </summary>
+public sealed class EnrollmentOptions
+{
+    public const string Section = "Villages:Enrollment";
+
+    /// <summary>Oldest age at enrolment (regency rules: 65).</summary>
+    public int MaximumAgeYears { get; set; } = 65;
+
+    /// <summary>Youngest age at enrolment. Unconfirmed: 15, the lowest working age in UU 13/2003 for light work.</summary>
+    public int MinimumAgeYears { get; set; } = 15;
+
+    public int MaximumNameLength { get; set; } = 100;
+
+    /// <summary>Rows in one batch call; a regency file goes through the background import instead.</summary>
+    public int MaximumBatchSize { get; set; } = 1000;
+
+    /// <summary>
+    /// The occupations a worker can be recorded with (codes in Bahasa Indonesia); a closed list keeps
+    /// the per-occupation figures meaningful. "lainnya" takes everything else.
+    /// </summary>
+    public List<string> Occupations { get; set; } =
+    [
+        "nelayan", "pemulung", "marbot", "petani", "buruh-tani", "pedagang-kecil", "peternak",
+        "pengrajin", "buruh-harian", "ojek", "pekerja-rumah-tangga", "guru-ngaji", "kader", "lainnya",
+    ];
+}

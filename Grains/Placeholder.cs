@@ -1,1 +1,0 @@
-namespace Villages; public static class Placeholder2 {}
