@@ -1,0 +1,30 @@
+namespace Villages.Hosting;
+
+/// <summary>
+/// How a process joins the cluster (`Villages:Cluster`). Every silo and client of one deployment
+/// shares ClusterId and ServiceId and one PostgreSQL membership table.
+/// </summary>
+public sealed class ClusterSettings
+{
+    public const string Section = "Villages:Cluster";
+
+    public string ClusterId { get; set; } = "villages";
+
+    /// <summary>Part of every grain-state key: keep it stable for the life of the data.</summary>
+    public string ServiceId { get; set; } = "villages";
+
+    /// <summary>Silo-to-silo port; 0 picks a free one at start (several silos on one machine).</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Port WebApi nodes (cluster clients) connect to; 0 picks a free one.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>The address other silos and clients reach this silo on (a pod IP in Kubernetes).</summary>
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Listen on all interfaces instead of only the advertised address (containers).</summary>
+    public bool ListenOnAnyAddress { get; set; }
+
+    /// <summary>WebApi only: run a silo in the same process (the single-machine default) or be a pure client.</summary>
+    public bool CoHostSilo { get; set; } = true;
+}

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Villages.Village;
+
+namespace Villages.Hosting;
+
+/// <summary>
+/// Traces (HTTP, grain calls, PostgreSQL) and metrics (Orleans, ASP.NET Core, runtime, ours) for
+/// every process. Prometheus text is served at /metrics; OTLP is added when
+/// OTEL_EXPORTER_OTLP_ENDPOINT (or Villages:Telemetry:OtlpEndpoint) is set.
+/// Nothing here records a request body or query string value: a NIK travels only in bodies.
+/// </summary>
+public static class Telemetry
+{
+    public static IServiceCollection AddVillagesTelemetry(this IServiceCollection services, IConfiguration configuration, string serviceName)
+    {
+        var otlp = configuration["Villages:Telemetry:OtlpEndpoint"] ?? configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(serviceName, serviceInstanceId: Environment.MachineName + "/" + Environment.ProcessId))
+            .WithTracing(tracing =>
+            {
+                tracing
+                    .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
+                    .AddAspNetCoreInstrumentation(o =>
+                    {
+                        // Paths carry no personal data by contract; query strings are dropped all the same.
+                        o.EnrichWithHttpRequest = (activity, request) => activity.SetTag("url.query", null);
+                        o.Filter = context => !context.Request.Path.StartsWithSegments("/metrics") && !context.Request.Path.StartsWithSegments("/health");
+                    })
+                    .AddNpgsql();
+                if (!string.IsNullOrEmpty(otlp)) tracing.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
+            })
+            .WithMetrics(metrics =>
+            {
+                metrics
+                    .AddMeter("Microsoft.Orleans", VillageMetrics.MeterName)
+                    .AddAspNetCoreInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddPrometheusExporter();
+                if (!string.IsNullOrEmpty(otlp)) metrics.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
+            });
+        return services;
+    }
+}

@@ -1,0 +1,99 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Villages.Domain;
+using Villages.Privacy;
+using Villages.Regions;
+using Villages.Storage;
+using Villages.Village;
+
+namespace Villages.Hosting;
+
+/// <summary>
+/// The one place that configures a Villages silo or client: the Silo host, the co-hosted WebApi and
+/// the tests all go through here, so they run the same cluster, storage and rules.
+/// </summary>
+public static class VillagesHosting
+{
+    public const string ConnectionStringName = "Villages";
+    private const string Invariant = "Npgsql";
+
+    public static string RequireConnectionString(IConfiguration configuration) =>
+        configuration.GetConnectionString(ConnectionStringName) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException($"No PostgreSQL connection string: set ConnectionStrings:{ConnectionStringName}.");
+
+    public static ClusterSettings ClusterSettings(IConfiguration configuration) =>
+        configuration.GetSection(Hosting.ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
+
+    /// <summary>A silo: membership and grain state in PostgreSQL, the schema applied before it joins.</summary>
+    public static ISiloBuilder UseVillages(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var connectionString = RequireConnectionString(configuration);
+        var cluster = ClusterSettings(configuration);
+        silo.Services.AddVillageRules(configuration);
+        silo.Services.AddHostedService(sp => new SchemaMigrationService(connectionString, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SchemaMigrationService>>()));
+        silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
+        var address = IPAddress.Parse(cluster.AdvertisedAddress);
+        silo.ConfigureEndpoints(address, FreeIfZero(cluster.SiloPort), FreeIfZero(cluster.GatewayPort), cluster.ListenOnAnyAddress);
+        silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (Invariant, connectionString));
+        silo.AddAdoNetGrainStorage(VillageStorageOptions.ProviderName, o => (o.Invariant, o.ConnectionString) = (Invariant, connectionString));
+        // Orleans' binary serializer: compact, fast and version-tolerant through [Id] and [Alias].
+        silo.Services.AddOptions<Orleans.Configuration.AdoNetGrainStorageOptions>(VillageStorageOptions.ProviderName)
+            .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+        silo.AddActivityPropagation();
+        return silo;
+    }
+
+    /// <summary>A pure cluster client (a WebApi node that hosts no grains).</summary>
+    public static IClientBuilder UseVillages(this IClientBuilder client, IConfiguration configuration)
+    {
+        var connectionString = RequireConnectionString(configuration);
+        var cluster = ClusterSettings(configuration);
+        client.Services.AddHostedService(sp => new SchemaMigrationService(connectionString, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SchemaMigrationService>>()));
+        client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
+        client.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (Invariant, connectionString));
+        client.AddActivityPropagation();
+        return client;
+    }
+
+    /// <summary>The domain rules, keys and reference data, from configuration.</summary>
+    public static IServiceCollection AddVillageRules(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingletonOptions<EnrollmentOptions>(configuration, EnrollmentOptions.Section);
+        services.TryAddSingletonOptions<PremiumOptions>(configuration, PremiumOptions.Section);
+        services.TryAddSingletonOptions<ProgramOptions>(configuration, ProgramOptions.Section);
+        services.TryAddSingletonOptions<PrivacyOptions>(configuration, PrivacyOptions.Section);
+        services.AddOptions<VillageStorageOptions>().Bind(configuration.GetSection(VillageStorageOptions.Section));
+        services.AddSingleton(RegionCatalog.Default);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new PremiumCalculator(sp.GetRequiredService<PremiumOptions>()));
+        services.AddSingleton(sp => new EnrollmentRules(sp.GetRequiredService<EnrollmentOptions>(), sp.GetRequiredService<PremiumCalculator>()));
+        services.AddSingleton(sp => new ProgramRules(sp.GetRequiredService<ProgramOptions>()));
+        services.AddSingleton(sp => new WorkerKeys(sp.GetRequiredService<PrivacyOptions>()));
+        services.AddSingleton(sp => new PersonalDataProtector(sp.GetRequiredService<PrivacyOptions>()));
+        services.AddSingleton<VillageRules>();
+        services.AddSingleton<VillageMetrics>();
+        return services;
+    }
+
+    /// <summary>Options bound once from configuration and injected as plain objects into the domain classes.</summary>
+    private static void TryAddSingletonOptions<T>(this IServiceCollection services, IConfiguration configuration, string section) where T : class, new()
+    {
+        services.AddOptions<T>().Bind(configuration.GetSection(section));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<T>>().Value);
+    }
+
+    private static int FreeIfZero(int port)
+    {
+        if (port != 0) return port;
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,139 @@
+using Villages.Domain;
+using Villages.Privacy;
+
+namespace Villages.Village;
+
+/// <summary>
+/// A village's rows in grain storage: the header ("program") and fixed-size enrolment pages
+/// ("enrollments-0", "enrollments-1", ...). A change marks its page dirty; a write sends immutable
+/// snapshots of the dirty rows, so the grain can go on changing state while storage serializes.
+/// </summary>
+internal sealed class VillageStore(IGrainStorage storage, GrainId grainId, string villageCode, PersonalDataProtector protector, int pageSize)
+{
+    private const string HeaderName = "program";
+    private readonly List<Page> _pages = [];
+    private readonly Dictionary<string, (int Page, int Slot)> _slots = new(StringComparer.Ordinal);
+    private readonly HashSet<int> _dirtyPages = [];
+    private string? _headerETag;
+    private bool _headerDirty;
+
+    public VillageProgramState Header { get; private set; } = new(null, null, null, 0);
+
+    /// <summary>Reads the header, then pages until the first that does not exist.</summary>
+    public async Task<List<Enrollment>> LoadAsync()
+    {
+        var header = new GrainState<VillageProgramState>();
+        await storage.ReadStateAsync(HeaderName, grainId, header);
+        Header = header.State ?? Header;
+        _headerETag = header.ETag;
+
+        // The hint lets the known pages load in parallel; probing on finds pages written after it.
+        var known = await Task.WhenAll(Enumerable.Range(0, Header.PageCountHint).Select(ReadPageAsync));
+        var pages = known.TakeWhile(static p => p.Exists).ToList();
+        if (pages.Count == Header.PageCountHint)
+        {
+            while (await ReadPageAsync(pages.Count) is { Exists: true } next) pages.Add(next);
+        }
+
+        var enrollments = new List<Enrollment>();
+        foreach (var page in pages)
+        {
+            _pages.Add(page);
+            for (var slot = 0; slot < page.Items.Count; slot++)
+            {
+                _slots[page.Items[slot].Id] = (_pages.Count - 1, slot);
+                enrollments.Add(Unseal(page.Items[slot]));
+            }
+        }
+        return enrollments;
+    }
+
+    public void SetHeader(VillageProgramState header)
+    {
+        Header = header;
+        _headerDirty = true;
+    }
+
+    /// <summary>Records an enrolment's new state in its page (a new one goes to the last page with room).</summary>
+    public void Put(Enrollment enrollment)
+    {
+        var stored = Seal(enrollment);
+        if (_slots.TryGetValue(enrollment.Id, out var at))
+        {
+            _pages[at.Page].Items[at.Slot] = stored;
+            _dirtyPages.Add(at.Page);
+            return;
+        }
+        if (_pages.Count == 0 || _pages[^1].Items.Count >= pageSize)
+        {
+            _pages.Add(new Page(_pages.Count, [], null, false));
+            SetHeader(Header with { PageCountHint = _pages.Count });
+        }
+        var page = _pages[^1];
+        page.Items.Add(stored);
+        _slots[enrollment.Id] = (page.Index, page.Items.Count - 1);
+        _dirtyPages.Add(page.Index);
+    }
+
+    /// <summary>Writes every dirty row; the rows' versions guard against a second activation writing too.</summary>
+    public async Task WriteAsync()
+    {
+        var writes = new List<Task>();
+        if (_headerDirty)
+        {
+            _headerDirty = false;
+            writes.Add(WriteHeaderAsync(new GrainState<VillageProgramState>(Header, _headerETag)));
+        }
+        foreach (var index in _dirtyPages)
+        {
+            var page = _pages[index];
+            writes.Add(WritePageAsync(page, new GrainState<EnrollmentPageState>(new EnrollmentPageState([.. page.Items]), page.ETag)));
+        }
+        _dirtyPages.Clear();
+        await Task.WhenAll(writes);
+    }
+
+    private async Task WriteHeaderAsync(GrainState<VillageProgramState> snapshot)
+    {
+        await storage.WriteStateAsync(HeaderName, grainId, snapshot);
+        _headerETag = snapshot.ETag;
+    }
+
+    private async Task WritePageAsync(Page page, GrainState<EnrollmentPageState> snapshot)
+    {
+        await storage.WriteStateAsync(PageName(page.Index), grainId, snapshot);
+        page.ETag = snapshot.ETag;
+    }
+
+    private async Task<Page> ReadPageAsync(int index)
+    {
+        var state = new GrainState<EnrollmentPageState>();
+        await storage.ReadStateAsync(PageName(index), grainId, state);
+        return new Page(index, [.. state.State?.Enrollments ?? []], state.ETag, state.RecordExists);
+    }
+
+    private static string PageName(int index) => $"enrollments-{index}";
+
+    private StoredEnrollment Seal(Enrollment e) => new(
+        e.Id, e.NikKey, protector.Protect(e.Nik, villageCode + "/nik"), protector.Protect(e.Name, villageCode + "/name"),
+        e.Occupation, e.MonthlyIncome, e.Programs, e.MonthlyPremium, e.CoverageMonths, e.CoverageStart, e.Status,
+        e.EnrolledAt, e.UpdatedAt, e.WithdrawnAt, e.SettledEarlier, e.AgentId);
+
+    private Enrollment Unseal(StoredEnrollment s) => new()
+    {
+        Id = s.Id, NikKey = s.NikKey, Nik = protector.Unprotect(s.SealedNik, villageCode + "/nik"),
+        Name = protector.Unprotect(s.SealedName, villageCode + "/name"), Occupation = s.Occupation,
+        MonthlyIncome = s.MonthlyIncome, Programs = s.Programs, MonthlyPremium = s.MonthlyPremium,
+        CoverageMonths = s.CoverageMonths, CoverageStart = s.CoverageStart, Status = s.Status,
+        EnrolledAt = s.EnrolledAt, UpdatedAt = s.UpdatedAt, WithdrawnAt = s.WithdrawnAt,
+        SettledEarlier = s.SettledEarlier, AgentId = s.AgentId,
+    };
+
+    private sealed class Page(int index, List<StoredEnrollment> items, string? etag, bool exists)
+    {
+        public int Index { get; } = index;
+        public List<StoredEnrollment> Items { get; } = items;
+        public string? ETag { get; set; } = etag;
+        public bool Exists { get; } = exists;
+    }
+}
