@@ -1,1 +1,13 @@
-var app = WebApplication.CreateBuilder(args).Build(); app.Run();
+using Villages.Hosting;
+using Villages.WebApi;
+
+var builder = WebApplication.CreateBuilder(args);
+using var bootLogger = LoggerFactory.Create(logging => logging.AddConsole());
+await using var localDatabase = await LocalDatabase.EnsureAsync(builder.Configuration, builder.Environment.ContentRootPath, bootLogger.CreateLogger("Villages.LocalDatabase"));
+builder.AddVillagesWebApi();
+var app = builder.Build();
+app.UseVillagesWebApi();
+await app.RunAsync();
+
+/// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

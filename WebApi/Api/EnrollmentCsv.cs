@@ -1,0 +1,71 @@
+using System.Globalization;
+using CsvHelper;
+using CsvHelper.Configuration;
+
+namespace Villages.WebApi.Api;
+
+/// <summary>
+/// Workers as CSV, one per row, with a header: nik, name, occupation, monthlyIncome, programs
+/// (JKK;JKM;JHT, empty for JKK+JKM) and agentId. Indonesian headers are accepted too (nama,
+/// pekerjaan, penghasilan, program, agen). A row that cannot be read is reported, never fatal.
+/// </summary>
+public static class EnrollmentCsv
+{
+    public sealed record Row(int Number, EnrollmentBody? Body, string? Problem);
+
+    private static readonly Dictionary<string, string> Aliases = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["nik"] = "nik", ["name"] = "name", ["nama"] = "name", ["occupation"] = "occupation", ["pekerjaan"] = "occupation",
+        ["monthlyincome"] = "monthlyIncome", ["monthly_income"] = "monthlyIncome", ["income"] = "monthlyIncome",
+        ["penghasilan"] = "monthlyIncome", ["programs"] = "programs", ["program"] = "programs",
+        ["agentid"] = "agentId", ["agent_id"] = "agentId", ["agent"] = "agentId", ["agen"] = "agentId",
+    };
+
+    public static async Task<(List<Row> Rows, string? Problem)> ReadAsync(Stream body, int maximumRows, CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(body);
+        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
+        {
+            DetectDelimiter = true,
+            DetectDelimiterValues = [",", ";", "\t"],
+            BadDataFound = null,
+            MissingFieldFound = null,
+            TrimOptions = TrimOptions.Trim,
+        };
+        using var csv = new CsvReader(reader, config);
+        if (!await csv.ReadAsync() || !csv.ReadHeader())
+        {
+            return ([], "The CSV is empty: the first line must be a header (nik,name,occupation,monthlyIncome,programs,agentId).");
+        }
+        var columns = new Dictionary<string, int>();
+        for (var i = 0; i < csv.HeaderRecord!.Length; i++)
+        {
+            if (Aliases.TryGetValue(csv.HeaderRecord[i].Trim(), out var canonical)) columns.TryAdd(canonical, i);
+        }
+        var missing = new[] { "nik", "name", "occupation", "monthlyIncome" }.Where(c => !columns.ContainsKey(c)).ToList();
+        if (missing.Count > 0)
+        {
+            return ([], $"The CSV header lacks {string.Join(", ", missing)} (expected nik,name,occupation,monthlyIncome,programs,agentId).");
+        }
+        var rows = new List<Row>();
+        while (await csv.ReadAsync())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (rows.Count == maximumRows) return (rows, $"The CSV holds more than {maximumRows} rows; split it or use the regency import.");
+            var number = csv.Parser.Row;
+            string? Field(string name) => columns.TryGetValue(name, out var index) && index < csv.Parser.Count ? csv.GetField(index) : null;
+            var incomeText = Field("monthlyIncome");
+            if (!long.TryParse(incomeText, NumberStyles.None, CultureInfo.InvariantCulture, out var income))
+            {
+                rows.Add(new Row(number, null, "monthlyIncome must be a whole number of rupiah, digits only."));
+                continue;
+            }
+            var programsText = Field("programs");
+            var programs = string.IsNullOrWhiteSpace(programsText)
+                ? null
+                : programsText.Split([';', '|', '+', ' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            rows.Add(new Row(number, new EnrollmentBody(Field("nik"), Field("name"), Field("occupation"), income, programs, Field("agentId")), null));
+        }
+        return (rows, null);
+    }
+}

@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Villages.Hosting;
+using Villages.WebApi.Api;
+
+namespace Villages.WebApi;
+
+/// <summary>Everything the HTTP front needs, shared by Program and the tests.</summary>
+public static class WebApiSetup
+{
+    public static WebApplicationBuilder AddVillagesWebApi(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var cluster = VillagesHosting.ClusterSettings(configuration);
+        if (cluster.CoHostSilo) builder.UseOrleans(silo => silo.UseVillages(configuration));
+        else builder.UseOrleansClient(client => client.UseVillages(configuration));
+        builder.Services.AddVillageRules(configuration);
+        builder.Services.AddVillagesTelemetry(configuration, cluster.CoHostSilo ? "villages-webapi-silo" : "villages-webapi");
+
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = EnrollmentEndpoints.BatchBodyLimit);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ErrorHandler>();
+        builder.Services.AddOpenApi();
+        builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
+        return builder;
+    }
+
+    public static WebApplication UseVillagesWebApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages(StatusCodeProblem);
+        app.MapOpenApi();
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
+        app.MapVillageEndpoints().MapEnrollmentEndpoints();
+        app.MapGet("/problems/{slug}", (string slug, HttpContext context) =>
+            Problems.Catalog.TryGetValue(slug, out var entry)
+                ? TypedResults.Ok(new { type = Problems.TypeOf(slug), entry.Title, entry.Status })
+                : Problems.Result("not-found", "No such problem type.", context))
+            .ExcludeFromDescription();
+        return app;
+    }
+
+    /// <summary>Bodiless 404/405/415s from routing become problem details too.</summary>
+    private static async Task StatusCodeProblem(StatusCodeContext status)
+    {
+        var context = status.HttpContext;
+        var slug = context.Response.StatusCode switch
+        {
+            404 => "not-found",
+            405 => "method-not-allowed",
+            413 => "payload-too-large",
+            415 => "unsupported-media-type",
+            >= 500 => "internal-error",
+            _ => "malformed-request",
+        };
+        var problem = Problems.Create(slug, slug == "not-found" ? "No resource at this path." : "The request cannot be served as sent.", context);
+        problem.Status = context.Response.StatusCode;
+        await context.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, Problems.ContentType);
+    }
+}
