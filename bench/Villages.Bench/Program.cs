@@ -1,1 +1,156 @@
-Console.WriteLine("bench");
+using System.Runtime.InteropServices;
+using Villages.Bench;
+using Villages.Regions;
+
+// The benchmark prints figures; it never asserts. See bench/README.md.
+BenchOptions options;
+try { options = BenchOptions.Parse(args); }
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    Console.Error.WriteLine(BenchOptions.Usage);
+    return 2;
+}
+if (options.Help) { Console.WriteLine(BenchOptions.Usage); return 0; }
+
+using var cts = new CancellationTokenSource();
+var cleanup = new Cleanup();
+void OnSignal(PosixSignalContext context)
+{
+    if (cts.IsCancellationRequested) { cleanup.Run(); return; }   // second signal: clean up and die
+    context.Cancel = true;
+    Console.Error.WriteLine($"{context.Signal}: stopping (again to abort at once)...");
+    cts.Cancel();
+}
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+AppDomain.CurrentDomain.ProcessExit += (_, _) => cleanup.Run();
+var ct = cts.Token;
+
+var repoRoot = Cleanup.FindRepoRoot();
+var machine = MachineInfo.Describe(repoRoot);
+Console.WriteLine(machine);
+var rounds = new List<RoundResult>();
+var peers = new List<PeerResult>();
+string? peerNote = null;
+BenchPostgres? postgres = null;
+ServiceProcess? service = null;
+try
+{
+    Uri baseUrl;
+    if (options.Url is null)
+    {
+        var dll = ServiceProcess.FindDll(options.WebApiDll, repoRoot)
+            ?? throw new FileNotFoundException(options.WebApiDll is null
+                ? $"No built WebApi under {repoRoot ?? "(no repository found)"}/WebApi/bin/{{Release,Debug}}/net10.0: run 'dotnet build -c Release Villages.sln' first, or pass --webapi-dll."
+                : $"--webapi-dll {options.WebApiDll} does not exist.");
+        postgres = await BenchPostgres.StartAsync(cleanup, ct);
+        Console.WriteLine($"PostgreSQL {postgres.Server.Host}:{postgres.Server.Port}, data in {postgres.Server.DataDirectory} (deleted at the end)");
+        service = ServiceProcess.Start(dll, postgres.Server.ConnectionString);
+        cleanup.Add(service.Stop);
+        Console.WriteLine($"Service {dll} (pid {service.Pid}) at {service.BaseUrl}");
+        var took = await service.WaitReadyAsync(TimeSpan.FromSeconds(options.ReadyTimeout), ct);
+        Console.WriteLine($"Ready after {took.TotalSeconds:0.0} s");
+        baseUrl = service.BaseUrl;
+    }
+    else
+    {
+        baseUrl = options.Url;
+        Console.WriteLine($"Measuring the running service at {baseUrl}");
+    }
+
+    var seed = options.Seed ?? (options.Url is null ? 0 : Random.Shared.Next(1, 2000));
+    var niks = new NikFactory(RegionCatalog.Default, seed);
+    var pool = new VillagePool(RegionCatalog.Default, 20260101 + seed);
+    using var http = new HttpClient(new SocketsHttpHandler
+    {
+        UseProxy = false,
+        UseCookies = false,
+        MaxConnectionsPerServer = Math.Max(options.Clients.Max(), 16),
+        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+    }) { Timeout = TimeSpan.FromSeconds(60) };
+    var cpu = new CpuSampler(service?.Pid, postgres?.PostmasterPid());
+
+    RoundResult? previous = null;
+    foreach (var clients in options.Clients)
+    {
+        // Enough villages that none is asked for more workers than its budget pays for (last round x 1.5).
+        var needed = previous is null ? 0
+            : (int)Math.Ceiling(previous.CreatedPerSecond * Math.Max(1.0, (double)clients / previous.Clients) * 1.5
+                * (options.Seconds + options.Warmup + 2) / options.WorkersPerVillage);
+        var villages = pool.Take(Math.Max(options.Villages, needed));
+        if (villages.Length == 0) { Console.WriteLine("No villages left in the catalogue for another round."); break; }
+        Console.WriteLine();
+        Console.WriteLine($"Round: {clients} clients. Opening programmes (budget {options.Budget:N0}) in {villages.Length:N0} villages...");
+        var setup = await VillageSetup.OpenProgrammesAsync(http, baseUrl, villages, options.Budget, Math.Min(clients, 32), ct);
+        Console.WriteLine($"  opened {setup.Opened:N0}/{setup.Villages:N0} in {setup.Took.TotalSeconds:0.0} s ({setup.Villages / setup.Took.TotalSeconds:N0}/s); " +
+            $"statuses: {string.Join(", ", setup.Statuses.Select(s => $"{s.Key} x{s.Value}"))}");
+        if (setup.FirstProblem is not null) Console.WriteLine($"  first problem: {setup.FirstProblem}");
+        Console.WriteLine($"  load: {options.Warmup} s warm-up, {options.Seconds} s measured...");
+
+        var before = default(CpuSampler.Sample?);
+        var sampling = Task.Run(async () =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(options.Warmup), ct);
+            before = cpu.Take();
+            await Task.Delay(TimeSpan.FromSeconds(options.Seconds), ct);
+            return cpu.Take();
+        }, ct);
+        var round = await LoadRunner.RunAsync(http, baseUrl, villages, options.WorkersPerVillage, niks, clients,
+            TimeSpan.FromSeconds(options.Warmup), TimeSpan.FromSeconds(options.Seconds), ct);
+        round.Cpu = CpuSampler.Between(before, await sampling);
+        BenchReport.PrintRound(round);
+        rounds.Add(round);
+        previous = round;
+    }
+
+    if (service is not null)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"The service wrote {service.LineCount} line(s) at Warning or above{(service.LineCount > 0 ? "; the last ones:" : ".")}");
+        if (service.LineCount > 0) Console.WriteLine(service.OutputTail(20));
+        service.Stop();   // the peer runs alone on the machine
+    }
+
+    // The peer, after our load, with the same seconds and clients, on the same PostgreSQL server.
+    var script = options.NoPeer ? null : PeerBaseline.Find(options.Peer, repoRoot);
+    if (options.NoPeer) peerNote = "skipped (--no-peer)";
+    else if (script is null)
+    {
+        peerNote = $"not found ({options.Peer ?? $"{PeerBaseline.RelativeToRepo} from the repository, {PeerBaseline.WellKnown}"}): skipped";
+    }
+    else
+    {
+        postgres ??= await BenchPostgres.StartAsync(cleanup, ct);
+        foreach (var clients in options.Clients)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"Peer: {script} {postgres.Server.Host} {postgres.Server.Port} {options.Seconds} {clients}");
+            var peer = await PeerBaseline.RunAsync(script, postgres.Server.Host, postgres.Server.Port, options.Seconds, clients, ct);
+            Console.WriteLine(peer.Error is null
+                ? $"  enroll_tps={peer.EnrollTps} national_read_tps={peer.NationalReadTps} national_read_ms={peer.NationalReadMs} ({peer.Took:0} s)"
+                : $"  failed: {peer.Error}");
+            peers.Add(peer);
+        }
+    }
+    if (peerNote is not null) Console.WriteLine($"Peer {peerNote}");
+
+    var report = new BenchReport(machine, options, options.Url is null ? "WebApi child started by the bench" : baseUrl.ToString(), rounds, peers, peerNote);
+    report.PrintSummary();
+    if (options.Json is not null) report.WriteJson(options.Json);
+    return 0;
+}
+catch (OperationCanceledException) when (ct.IsCancellationRequested)
+{
+    Console.Error.WriteLine("Cancelled.");
+    return 130;
+}
+catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or FileNotFoundException or HttpRequestException)
+{
+    Console.Error.WriteLine($"bench failed: {ex.Message}");
+    return 1;
+}
+finally
+{
+    cleanup.Run();
+}

@@ -1,0 +1,89 @@
+using System.Globalization;
+
+namespace Villages.Bench;
+
+/// <summary>Command-line options, parsed by hand: <c>--name value</c> or <c>--name=value</c>.</summary>
+public sealed record BenchOptions
+{
+    public const string Usage = """
+        Villages.Bench: enrolments per second through the HTTP API, next to the plain-SQL peer.
+
+        usage: Villages.Bench [single] [options]
+          --url URL            measure a running service instead of starting one (PostgreSQL for the peer is still started)
+          --webapi-dll PATH    the built WebApi to start (default: WebApi/bin/Release|Debug/net10.0/Villages.WebApi.dll)
+          --villages N         villages opened per round (default 2000; raised for a round if the last one suggests more)
+          --clients N[,M...]   concurrent clients; a list runs one round each (default 16)
+          --seconds S          measured seconds per round (default 15)
+          --warmup S           warm-up seconds before each round, not measured (default 3)
+          --budget RP          budgetAllocated per village (default 20160000 = 100 workers at JKK+JKM, 1,000,000 income)
+          --peer PATH          the peer's run script (default ../shared/peer/sql-baseline/run from the repository root,
+                               then /work/shared/peer/sql-baseline/run)
+          --no-peer            skip the peer
+          --seed N             moves the NIK sequence and the village order (default 0; random with --url)
+          --json FILE          also write the figures as JSON
+          --ready-timeout S    how long to wait for /health/ready (default 180)
+        """;
+
+    /// <summary>Premium of one worker for the default programme: JKK 10,000 + JKM 6,800 a month, 12 months.</summary>
+    public const long PremiumPerWorker = 201_600;
+
+    public string Mode { get; init; } = "single";
+    public Uri? Url { get; init; }
+    public string? WebApiDll { get; init; }
+    public int Villages { get; init; } = 2000;
+    public int[] Clients { get; init; } = [16];
+    public int Seconds { get; init; } = 15;
+    public int Warmup { get; init; } = 3;
+    public long Budget { get; init; } = 20_160_000;
+    public string? Peer { get; init; }
+    public bool NoPeer { get; init; }
+    public int? Seed { get; init; }
+    public string? Json { get; init; }
+    public int ReadyTimeout { get; init; } = 180;
+    public bool Help { get; init; }
+
+    public int WorkersPerVillage => (int)(Budget / PremiumPerWorker);
+
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var o = new BenchOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            string? inline = null;
+            if (arg.StartsWith("--", StringComparison.Ordinal) && arg.IndexOf('=', StringComparison.Ordinal) is > 2 and var eq)
+            {
+                inline = arg[(eq + 1)..];
+                arg = arg[..eq];
+            }
+            string Value() => inline ?? (++i < args.Count ? args[i] : throw new ArgumentException($"{arg} needs a value."));
+            o = arg switch
+            {
+                "single" when i == 0 => o with { Mode = "single" },
+                "-h" or "--help" => o with { Help = true },
+                "--url" => o with { Url = Uri.TryCreate(Value(), UriKind.Absolute, out var u) ? u : throw new ArgumentException("--url needs an absolute URL.") },
+                "--webapi-dll" => o with { WebApiDll = Value() },
+                "--villages" => o with { Villages = Positive(arg, Value()) },
+                "--clients" => o with { Clients = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(c => Positive(arg, c))] },
+                "--seconds" => o with { Seconds = Positive(arg, Value()) },
+                "--warmup" => o with { Warmup = NonNegative(arg, Value()) },
+                "--budget" => o with { Budget = long.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var b) && b >= PremiumPerWorker ? b : throw new ArgumentException($"--budget must be at least {PremiumPerWorker}.") },
+                "--peer" => o with { Peer = Value() },
+                "--no-peer" => o with { NoPeer = true },
+                "--seed" => o with { Seed = NonNegative(arg, Value()) },
+                "--json" => o with { Json = Value() },
+                "--ready-timeout" => o with { ReadyTimeout = Positive(arg, Value()) },
+                _ when !arg.StartsWith('-') => throw new ArgumentException($"Unknown mode '{arg}': only 'single' exists."),
+                _ => throw new ArgumentException($"Unknown option '{arg}'."),
+            };
+        }
+        if (o.Clients.Length == 0) throw new ArgumentException("--clients needs at least one number.");
+        return o;
+    }
+
+    private static int Positive(string name, string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0 ? v : throw new ArgumentException($"{name} must be a positive whole number, not '{text}'.");
+
+    private static int NonNegative(string name, string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : throw new ArgumentException($"{name} must be a whole number, not '{text}'.");
+}

@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+
+namespace Villages.Bench;
+
+/// <summary>
+/// The already-built WebApi (co-hosting its Orleans silo) run as a child process: nothing is built at
+/// run time. Its console output is kept (the last lines) to show on failure and at the end.
+/// </summary>
+public sealed class ServiceProcess : IDisposable
+{
+    private const int KeptLines = 200;
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _tail = new();
+    private int _lines;
+
+    private ServiceProcess(Process process, Uri baseUrl)
+    {
+        _process = process;
+        BaseUrl = baseUrl;
+    }
+
+    public Uri BaseUrl { get; }
+    public int Pid => _process.Id;
+
+    /// <summary>Lines the service wrote (with Default=Warning, each one is worth a look).</summary>
+    public int LineCount => Volatile.Read(ref _lines);
+
+    /// <summary>--webapi-dll, else WebApi/bin/Release (then Debug)/net10.0/Villages.WebApi.dll under the repository.</summary>
+    public static string? FindDll(string? given, string? repoRoot)
+    {
+        if (given is not null) return File.Exists(given) ? Path.GetFullPath(given) : null;
+        if (repoRoot is null) return null;
+        return new[] { "Release", "Debug" }
+            .Select(c => Path.Combine(repoRoot, "WebApi", "bin", c, "net10.0", "Villages.WebApi.dll"))
+            .FirstOrDefault(File.Exists);
+    }
+
+    public static ServiceProcess Start(string dll, string connectionString)
+    {
+        var port = FreePort();
+        var url = $"http://127.0.0.1:{port}";
+        var info = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,   // content root: its appsettings.json
+        };
+        foreach (var arg in new[] { dll, "--urls", url }) info.ArgumentList.Add(arg);
+        foreach (var name in new[] { "ASPNETCORE_URLS", "DOTNET_URLS", "ASPNETCORE_HTTP_PORTS" }) info.Environment.Remove(name);
+        info.Environment["ConnectionStrings__Villages"] = connectionString;
+        info.Environment["Villages__Privacy__Secret"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        // Free silo and gateway ports: other silos may run on this machine with the default ones.
+        info.Environment["Villages__Cluster__SiloPort"] = "0";
+        info.Environment["Villages__Cluster__GatewayPort"] = "0";
+
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var service = new ServiceProcess(process, new Uri(url));
+        process.OutputDataReceived += (_, e) => service.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => service.Keep(e.Data);
+        if (!process.Start()) throw new InvalidOperationException("Could not start 'dotnet'.");
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return service;
+    }
+
+    /// <summary>Polls GET /health/ready until 200; fails with the child's output if it exits or times out.</summary>
+    public async Task<TimeSpan> WaitReadyAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
+        var ready = new Uri(BaseUrl, "/health/ready");
+        var clock = Stopwatch.StartNew();
+        var last = "no answer yet";
+        while (clock.Elapsed < timeout)
+        {
+            if (_process.HasExited)
+            {
+                _process.WaitForExit(); // flush the output readers
+                throw new InvalidOperationException(
+                    $"The service exited with code {_process.ExitCode} before it was ready. Its output:\n{OutputTail(60)}");
+            }
+            try
+            {
+                using var response = await http.GetAsync(ready, ct);
+                if (response.StatusCode == HttpStatusCode.OK) return clock.Elapsed;
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}";
+            }
+            catch (HttpRequestException ex) { last = ex.Message; }
+            catch (TaskCanceledException) when (!ct.IsCancellationRequested) { last = "health check timed out"; }
+            await Task.Delay(250, ct);
+        }
+        throw new TimeoutException(
+            $"The service was not ready within {timeout.TotalSeconds:0} s (last: {last}). Its output:\n{OutputTail(60)}");
+    }
+
+    public string OutputTail(int lines)
+    {
+        var all = _tail.ToArray();
+        return all.Length == 0 ? "  (nothing)" : string.Join('\n', all.TakeLast(lines).Select(l => "  | " + l));
+    }
+
+    /// <summary>Kills the service and anything it started; safe to call more than once.</summary>
+    public void Stop()
+    {
+        try
+        {
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+        catch (InvalidOperationException)
+        {
+            // Never started or already gone.
+        }
+    }
+
+    public void Dispose()
+    {
+        Stop();
+        _process.Dispose();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null) return;
+        Interlocked.Increment(ref _lines);
+        _tail.Enqueue(line);
+        while (_tail.Count > KeptLines) _tail.TryDequeue(out _);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
