@@ -212,11 +212,7 @@ public sealed class OrleansAdoNetContractTests(OrleansAdoNetSilo cluster) : ICla
         // A second, fake cluster in the same tables, driven through the provider's own table class.
         var ct = CancellationToken.None;
         var clusterId = "protocol-" + Guid.NewGuid().ToString("N")[..8];
-        var table = new AdoNetClusteringTable(
-            cluster.Silo.Services,
-            Options.Create(new ClusterOptions { ClusterId = clusterId, ServiceId = OrleansAdoNetSilo.ServiceId }),
-            Options.Create(new AdoNetClusteringSiloOptions { Invariant = "Npgsql", ConnectionString = cluster.ConnectionString }),
-            NullLogger<AdoNetClusteringTable>.Instance);
+        var table = NewClusteringTable(clusterId);
         await table.InitializeMembershipTableAsync(tryInitTableVersion: true, ct);
 
         var empty = await table.ReadAllAsync(ct);
@@ -273,6 +269,33 @@ public sealed class OrleansAdoNetContractTests(OrleansAdoNetSilo cluster) : ICla
         count.Parameters.AddWithValue("c", clusterId);
         Assert.Equal(0L, await count.ExecuteScalarAsync());
     }
+
+    [Fact]
+    public async Task Of_concurrent_membership_writes_holding_one_version_exactly_one_wins()
+    {
+        var ct = CancellationToken.None;
+        var table = NewClusteringTable("race-" + Guid.NewGuid().ToString("N")[..8]);
+        await table.InitializeMembershipTableAsync(tryInitTableVersion: true, ct);
+        var version = (await table.ReadAllAsync(ct)).Version;
+
+        var now = DateTime.UtcNow;
+        var results = await Task.WhenAll(Enumerable.Range(1, 8).Select(i => Task.Run(() => table.InsertRowAsync(new MembershipEntry
+        {
+            SiloAddress = SiloAddress.New(IPAddress.Loopback, 20000 + i, 1), SiloName = $"silo-{i}", HostName = "host",
+            Status = SiloStatus.Joining, ProxyPort = 0, StartTime = now, IAmAliveTime = now,
+        }, version.Next(), ct))));
+
+        Assert.Single(results, inserted => inserted);
+        var after = await table.ReadAllAsync(ct);
+        Assert.Equal(1, after.Version.Version);
+        Assert.Single(after.Members);
+    }
+
+    private AdoNetClusteringTable NewClusteringTable(string clusterId) => new(
+        cluster.Silo.Services,
+        Options.Create(new ClusterOptions { ClusterId = clusterId, ServiceId = OrleansAdoNetSilo.ServiceId }),
+        Options.Create(new AdoNetClusteringSiloOptions { Invariant = "Npgsql", ConnectionString = cluster.ConnectionString }),
+        NullLogger<AdoNetClusteringTable>.Instance);
 
     private static async Task<ContractSnapshot> ReadFromNewActivationAsync(IContractStateGrain grain, Guid previous)
     {
