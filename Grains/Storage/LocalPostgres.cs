@@ -35,6 +35,12 @@ public sealed record LocalPostgresOptions
     /// <summary>Npgsql pool size per connection string in <see cref="LocalPostgres.ConnectionString"/>.</summary>
     public int MaxPoolSize { get; init; } = 100;
 
+    /// <summary>
+    /// Whether initdb flushes the new cluster to disk (seconds on a slow disk). Only throw-away clusters,
+    /// such as the tests', should turn this off; the running server is durable either way.
+    /// </summary>
+    public bool SyncNewCluster { get; init; } = true;
+
     /// <summary>Directory holding pg_ctl, initdb and postgres; <c>null</c> searches (see <see cref="LocalPostgres.FindBinDirectory"/>).</summary>
     public string? BinDirectory { get; init; }
 }
@@ -277,6 +283,27 @@ public sealed class LocalPostgres : IAsyncDisposable
         ReportStop(RunTool("pg_ctl", StopArguments(immediate), TimeSpan.FromSeconds(90)));
     }
 
+    /// <summary>
+    /// Stops whatever server runs on <paramref name="dataDirectory"/>, e.g. one left behind by a killed
+    /// process (pg_ctl stop, as the server user when this process is root). Returns true if pg_ctl succeeded.
+    /// </summary>
+    public static bool StopServer(string dataDirectory, bool immediate = false, string? binDirectory = null)
+    {
+        var (fileName, arguments) = ToolCommand(binDirectory ?? FindBinDirectory(), Environment.IsPrivilegedProcess, "pg_ctl",
+            StopArguments(dataDirectory, immediate));
+        return RunProcess(fileName, arguments, TimeSpan.FromSeconds(90)).ExitCode == 0;
+    }
+
+    /// <summary>
+    /// The command line that stops this server (pg_ctl stop, through runuser when this process is root),
+    /// for callers that must stop it from outside this process, e.g. a clean-up script.
+    /// </summary>
+    public IReadOnlyList<string> GetStopCommand(bool immediate = false)
+    {
+        var (fileName, arguments) = ToolCommand(BinDirectory, _runAsServerUser, "pg_ctl", StopArguments(immediate));
+        return [fileName, .. arguments];
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
@@ -380,8 +407,8 @@ public sealed class LocalPostgres : IAsyncDisposable
         }
 
         _logger.LogInformation("Initialising a PostgreSQL cluster in {DataDirectory}.", DataDirectory);
-        var result = await RunToolAsync("initdb",
-            ["-D", DataDirectory, "-U", Superuser, "--encoding=UTF8", "--locale=C", "--auth=trust"],
+        string[] arguments = ["-D", DataDirectory, "-U", Superuser, "--encoding=UTF8", "--locale=C", "--auth=trust"];
+        var result = await RunToolAsync("initdb", _options.SyncNewCluster ? arguments : [.. arguments, "--no-sync"],
             TimeSpan.FromMinutes(2), ct).ConfigureAwait(false);
         if (result.ExitCode != 0)
         {
@@ -567,8 +594,10 @@ public sealed class LocalPostgres : IAsyncDisposable
         return true;
     }
 
-    private string[] StopArguments(bool immediate) =>
-        ["stop", "-D", DataDirectory, "-m", immediate ? "immediate" : "fast", "-w", "-t", "60", "-s"];
+    private string[] StopArguments(bool immediate) => StopArguments(DataDirectory, immediate);
+
+    private static string[] StopArguments(string dataDirectory, bool immediate) =>
+        ["stop", "-D", dataDirectory, "-m", immediate ? "immediate" : "fast", "-w", "-t", "60", "-s"];
 
     private void ReportStop(ToolResult result)
     {
@@ -624,24 +653,30 @@ public sealed class LocalPostgres : IAsyncDisposable
         return result.ExitCode == 0;
     }
 
-    private (string FileName, List<string> Arguments) ToolCommand(string tool, IEnumerable<string> args)
+    private static (string FileName, List<string> Arguments) ToolCommand(string binDirectory, bool asServerUser, string tool, IEnumerable<string> args)
     {
-        var exe = Path.Combine(BinDirectory, tool);
-        return _runAsServerUser
+        var exe = Path.Combine(binDirectory, tool);
+        return asServerUser
             ? (RunUserPath(), ["-u", ServerUser, "--", exe, .. args])
             : (exe, [.. args]);
     }
 
     private Task<ToolResult> RunToolAsync(string tool, IEnumerable<string> args, TimeSpan timeout, CancellationToken ct)
     {
-        var (fileName, arguments) = ToolCommand(tool, args);
+        var (fileName, arguments) = ToolCommand(BinDirectory, _runAsServerUser, tool, args);
         return RunProcessAsync(fileName, arguments, timeout, ct);
     }
 
     private ToolResult RunTool(string tool, IEnumerable<string> args, TimeSpan timeout)
     {
-        var (fileName, arguments) = ToolCommand(tool, args);
-        using var process = Process.Start(CreateStartInfo(fileName, arguments))!;
+        var (fileName, arguments) = ToolCommand(BinDirectory, _runAsServerUser, tool, args);
+        return RunProcess(fileName, arguments, timeout);
+    }
+
+    private static ToolResult RunProcess(string fileName, IEnumerable<string> args, TimeSpan timeout)
+    {
+        using var process = Process.Start(CreateStartInfo(fileName, args))
+            ?? throw new InvalidOperationException($"Could not start {fileName}.");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(timeout))

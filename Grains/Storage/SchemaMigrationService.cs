@@ -77,11 +77,13 @@ public sealed class SchemaMigrationService : IHostedLifecycleService
         }
     }
 
-    /// <summary>True for failures that can go away by waiting: refused or dropped connections, a server still starting up, timeouts.</summary>
+    /// <summary>True for failures that can go away by waiting: refused or dropped connections, a server still starting up, a database not created yet, timeouts.</summary>
     public static bool IsTransient(Exception ex) => ex switch
     {
         SchemaMigrationException => false,
         NpgsqlException { IsTransient: true } => true,
+        // The database may be created by whoever starts the server (LocalPostgres, an init job) a moment later.
+        PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName } => true,
         NpgsqlException { InnerException: SocketException or TimeoutException } => true,
         SocketException or TimeoutException => true,
         _ => false,

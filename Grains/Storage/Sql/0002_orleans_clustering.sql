@@ -62,6 +62,74 @@ CREATE TABLE IF NOT EXISTS orleansmembershiptable
 COMMENT ON TABLE orleansmembershiptable IS
     'One row per silo incarnation (address, port, generation). Status is Orleans SiloStatus: 1 Created, 2 Joining, 3 Active, 4 ShuttingDown, 5 Stopping, 6 Dead.';
 
+-- What both membership reads return: the cluster's version row, outer-joined to its silos (all of
+-- them, or the one silo given by address, port and generation), under the column names the
+-- provider reads. The version row drives the outer side of the join so that "no such silo" still
+-- yields the version. One statement, so version and rows come from one snapshot. A plain SQL
+-- function, which the planner inlines into the calling query.
+CREATE OR REPLACE FUNCTION orleansmembership_read(
+    cluster text,
+    silo_address text,
+    silo_port integer,
+    silo_generation integer)
+RETURNS TABLE (
+    "Version" integer,
+    "Address" text,
+    "Port" integer,
+    "Generation" integer,
+    "SiloName" text,
+    "HostName" text,
+    "Status" integer,
+    "ProxyPort" integer,
+    "SuspectTimes" text,
+    "StartTime" timestamptz,
+    "IAmAliveTime" timestamptz)
+LANGUAGE sql
+STABLE
+AS $f$
+    SELECT v.version, m.address, m.port, m.generation, m.siloname, m.hostname,
+           m.status, m.proxyport, m.suspecttimes, m.starttime, m.iamalivetime
+      FROM orleansmembershipversiontable v
+      LEFT JOIN orleansmembershiptable m
+             ON m.deploymentid = v.deploymentid
+            AND (silo_address IS NULL
+                 OR (m.address = silo_address AND m.port = silo_port AND m.generation = silo_generation))
+     WHERE v.deploymentid = cluster
+$f$;
+
+-- The optimistic concurrency step of every membership write: increment the cluster's table
+-- version if it still is the version the caller read (expected_version) and the silo is listed
+-- (silo_listed) or not, as the caller requires. Returns the cluster id if it bumped, no row
+-- otherwise. The UPDATE locks the version row, so writers of one cluster queue up here, and a
+-- writer that waited re-checks the version against the row its predecessor committed: of two
+-- writers holding the same version, exactly one succeeds. Called from a CTE, so it runs once per
+-- statement and belongs to the statement's transaction.
+CREATE OR REPLACE FUNCTION orleansmembership_bump_version(
+    cluster text,
+    expected_version integer,
+    silo_address text,
+    silo_port integer,
+    silo_generation integer,
+    silo_listed boolean)
+RETURNS SETOF text
+LANGUAGE sql
+VOLATILE
+AS $f$
+    UPDATE orleansmembershipversiontable v
+       SET version = v.version + 1,
+           updatedat = now()
+     WHERE v.deploymentid = cluster
+       AND v.version = expected_version
+       AND silo_listed = EXISTS (
+               SELECT 1
+                 FROM orleansmembershiptable m
+                WHERE m.deploymentid = cluster
+                  AND m.address = silo_address
+                  AND m.port = silo_port
+                  AND m.generation = silo_generation)
+    RETURNING v.deploymentid
+$f$;
+
 INSERT INTO orleansquery (querykey, querytext) VALUES
 
 -- Silos call this once at start-up; the first one creates the cluster's version row.
@@ -76,106 +144,49 @@ WITH created AS (
 SELECT count(*) > 0 FROM created
 $q$),
 
--- One silo's row, plus the table version. The version row drives the outer side of the join
--- so that "no such silo" still yields the version.
+-- One silo's row, plus the table version (see orleansmembership_read).
 ('MembershipReadRowKey', $q$
-SELECT
-    v.version       AS "Version",
-    m.address       AS "Address",
-    m.port          AS "Port",
-    m.generation    AS "Generation",
-    m.siloname      AS "SiloName",
-    m.hostname      AS "HostName",
-    m.status        AS "Status",
-    m.proxyport     AS "ProxyPort",
-    m.suspecttimes  AS "SuspectTimes",
-    m.starttime     AS "StartTime",
-    m.iamalivetime  AS "IAmAliveTime"
-FROM orleansmembershipversiontable v
-LEFT JOIN orleansmembershiptable m
-       ON m.deploymentid = v.deploymentid
-      AND m.address = @Address
-      AND m.port = @Port
-      AND m.generation = @Generation
-WHERE v.deploymentid = @DeploymentId
+SELECT * FROM orleansmembership_read(@DeploymentId, @Address, @Port, @Generation)
 $q$),
 
--- All silos of the cluster and the table version, from one snapshot (a single statement).
+-- All silos of the cluster and the table version.
 ('MembershipReadAllKey', $q$
-SELECT
-    v.version       AS "Version",
-    m.address       AS "Address",
-    m.port          AS "Port",
-    m.generation    AS "Generation",
-    m.siloname      AS "SiloName",
-    m.hostname      AS "HostName",
-    m.status        AS "Status",
-    m.proxyport     AS "ProxyPort",
-    m.suspecttimes  AS "SuspectTimes",
-    m.starttime     AS "StartTime",
-    m.iamalivetime  AS "IAmAliveTime"
-FROM orleansmembershipversiontable v
-LEFT JOIN orleansmembershiptable m
-       ON m.deploymentid = v.deploymentid
-WHERE v.deploymentid = @DeploymentId
+SELECT * FROM orleansmembership_read(@DeploymentId, NULL, NULL, NULL)
 $q$),
 
--- A silo announces itself. The version bump comes first and carries both conditions (the
--- caller's version is current and the silo is not yet listed), so a concurrent writer that
--- got there first makes this a clean "false". The version row's lock serialises writers;
--- if two inserts of the very same silo still collide, the primary key raises and the whole
--- statement (bump included) rolls back, which Orleans treats as a failed attempt and retries.
+-- A silo announces itself: bump the version (the caller's version is current and the silo is
+-- not listed yet), then insert the row. Version row lock and primary key make this atomic: should
+-- two inserts of the very same silo still collide, the key violation rolls back the whole
+-- statement, bump included, which Orleans treats as a failed attempt and retries.
 ('InsertMembershipKey', $q$
 WITH bumped AS (
-    UPDATE orleansmembershipversiontable v
-       SET version = v.version + 1,
-           updatedat = now()
-     WHERE v.deploymentid = @DeploymentId
-       AND v.version = @Version
-       AND NOT EXISTS (
-               SELECT 1
-                 FROM orleansmembershiptable m
-                WHERE m.deploymentid = @DeploymentId
-                  AND m.address = @Address
-                  AND m.port = @Port
-                  AND m.generation = @Generation)
-    RETURNING v.deploymentid
+    SELECT b.cluster
+      FROM orleansmembership_bump_version(@DeploymentId, @Version, @Address, @Port, @Generation, false) AS b(cluster)
 ), inserted AS (
     INSERT INTO orleansmembershiptable
         (deploymentid, address, port, generation, siloname, hostname, status, proxyport, starttime, iamalivetime)
-    SELECT b.deploymentid, @Address, @Port, @Generation, @SiloName, @HostName, @Status, @ProxyPort, @StartTime, @IAmAliveTime
+    SELECT b.cluster, @Address, @Port, @Generation, @SiloName, @HostName, @Status, @ProxyPort, @StartTime, @IAmAliveTime
       FROM bumped b
     RETURNING 1
 )
 SELECT count(*) > 0 FROM inserted
 $q$),
 
--- Status changes and suspicions. Same shape as the insert: bump the version only if it is
--- the caller's and the silo exists, then update the silo row. (Should the row vanish between
--- the two steps, through CleanupDefunctSiloEntriesKey, the answer is "false" with a bumped
--- version, which only makes other silos re-read the table.)
+-- Status changes and suspicions: bump the version (the caller's version is current and the silo
+-- is listed), then update the silo row. (Should the row vanish between the two steps, through
+-- CleanupDefunctSiloEntriesKey, the answer is "false" with a bumped version, which only makes
+-- other silos re-read the table.)
 ('UpdateMembershipKey', $q$
 WITH bumped AS (
-    UPDATE orleansmembershipversiontable v
-       SET version = v.version + 1,
-           updatedat = now()
-     WHERE v.deploymentid = @DeploymentId
-       AND v.version = @Version
-       AND EXISTS (
-               SELECT 1
-                 FROM orleansmembershiptable m
-                WHERE m.deploymentid = @DeploymentId
-                  AND m.address = @Address
-                  AND m.port = @Port
-                  AND m.generation = @Generation)
-    RETURNING v.deploymentid
+    SELECT b.cluster
+      FROM orleansmembership_bump_version(@DeploymentId, @Version, @Address, @Port, @Generation, true) AS b(cluster)
 ), updated AS (
     UPDATE orleansmembershiptable m
        SET status = @Status,
            suspecttimes = @SuspectTimes,
            iamalivetime = @IAmAliveTime
       FROM bumped b
-     WHERE m.deploymentid = b.deploymentid
+     WHERE m.deploymentid = b.cluster
        AND m.address = @Address
        AND m.port = @Port
        AND m.generation = @Generation

@@ -96,18 +96,37 @@ WITH (
 COMMENT ON TABLE orleansstorage IS
     'Orleans grain state (AdoNet grain storage). One row per (service, state name, grain key); version is the ETag. Written only through the queries in orleansquery.';
 
+-- "Row s holds the state of this identity": the primary-key lookup plus the comparison of the
+-- identity columns themselves (see above). Every query selects its row through this one predicate.
+-- A plain SQL expression, so the planner inlines it and still sees grainkey = <constant> for the
+-- index scan.
+CREATE OR REPLACE FUNCTION orleansstorage_holds(
+    s orleansstorage,
+    serviceid text,
+    graintypestring text,
+    grainidn0 bigint,
+    grainidn1 bigint,
+    grainidextensionstring text)
+RETURNS boolean
+LANGUAGE sql
+IMMUTABLE
+PARALLEL SAFE
+AS $f$
+    SELECT s.grainkey = orleansstorage_key(serviceid, graintypestring, grainidn0, grainidn1, grainidextensionstring)
+       AND s.serviceid = serviceid
+       AND s.graintypestring = graintypestring
+       AND s.grainidn0 = grainidn0
+       AND s.grainidn1 = grainidn1
+       AND s.grainidextensionstring IS NOT DISTINCT FROM grainidextensionstring
+$f$;
+
 INSERT INTO orleansquery (querykey, querytext) VALUES
 
 ('ReadFromStorageKey', $q$
 SELECT s.payloadbinary AS "PayloadBinary",
        s.version       AS "Version"
   FROM orleansstorage s
- WHERE s.grainkey = orleansstorage_key(@ServiceId, @GrainTypeString, @GrainIdN0, @GrainIdN1, @GrainIdExtensionString)
-   AND s.serviceid = @ServiceId
-   AND s.graintypestring = @GrainTypeString
-   AND s.grainidn0 = @GrainIdN0
-   AND s.grainidn1 = @GrainIdN1
-   AND s.grainidextensionstring IS NOT DISTINCT FROM @GrainIdExtensionString
+ WHERE orleansstorage_holds(s, @ServiceId, @GrainTypeString, @GrainIdN0, @GrainIdN1, @GrainIdExtensionString)
 $q$),
 
 -- One statement for both cases. With a version: compare-and-swap on the stored version.
@@ -121,12 +140,7 @@ WITH updated AS (
            version = s.version + 1,
            modifiedon = now()
      WHERE @GrainStateVersion IS NOT NULL
-       AND s.grainkey = orleansstorage_key(@ServiceId, @GrainTypeString, @GrainIdN0, @GrainIdN1, @GrainIdExtensionString)
-       AND s.serviceid = @ServiceId
-       AND s.graintypestring = @GrainTypeString
-       AND s.grainidn0 = @GrainIdN0
-       AND s.grainidn1 = @GrainIdN1
-       AND s.grainidextensionstring IS NOT DISTINCT FROM @GrainIdExtensionString
+       AND orleansstorage_holds(s, @ServiceId, @GrainTypeString, @GrainIdN0, @GrainIdN1, @GrainIdExtensionString)
        AND s.version = @GrainStateVersion
     RETURNING s.version
 ), inserted AS (
@@ -149,12 +163,7 @@ UPDATE orleansstorage s
    SET payloadbinary = NULL,
        version = s.version + 1,
        modifiedon = now()
- WHERE s.grainkey = orleansstorage_key(@ServiceId, @GrainTypeString, @GrainIdN0, @GrainIdN1, @GrainIdExtensionString)
-   AND s.serviceid = @ServiceId
-   AND s.graintypestring = @GrainTypeString
-   AND s.grainidn0 = @GrainIdN0
-   AND s.grainidn1 = @GrainIdN1
-   AND s.grainidextensionstring IS NOT DISTINCT FROM @GrainIdExtensionString
+ WHERE orleansstorage_holds(s, @ServiceId, @GrainTypeString, @GrainIdN0, @GrainIdN1, @GrainIdExtensionString)
    AND s.version = @GrainStateVersion
 RETURNING s.version AS "NewGrainStateVersion"
 $q$),
@@ -164,12 +173,7 @@ $q$),
 -- version it passed, hence version + 1.
 ('DeleteStorageKey', $q$
 DELETE FROM orleansstorage s
- WHERE s.grainkey = orleansstorage_key(@ServiceId, @GrainTypeString, @GrainIdN0, @GrainIdN1, @GrainIdExtensionString)
-   AND s.serviceid = @ServiceId
-   AND s.graintypestring = @GrainTypeString
-   AND s.grainidn0 = @GrainIdN0
-   AND s.grainidn1 = @GrainIdN1
-   AND s.grainidextensionstring IS NOT DISTINCT FROM @GrainIdExtensionString
+ WHERE orleansstorage_holds(s, @ServiceId, @GrainTypeString, @GrainIdN0, @GrainIdN1, @GrainIdExtensionString)
    AND s.version = @GrainStateVersion
 RETURNING s.version + 1 AS "NewGrainStateVersion"
 $q$)
