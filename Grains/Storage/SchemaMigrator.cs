@@ -10,15 +10,22 @@ namespace Villages.Storage;
 /// <summary>One versioned SQL script, as embedded in this assembly (Grains/Storage/Sql/NNNN_name.sql).</summary>
 /// <param name="Version">The number before the first underscore of the file name.</param>
 /// <param name="Name">The file name, e.g. <c>0002_orleans_clustering.sql</c>.</param>
-/// <param name="Sql">The script text with line endings normalised to <c>\n</c>.</param>
+/// <param name="Sql">The script text; line endings are normalised to <c>\n</c>, so a CRLF checkout does not count as a change.</param>
 public sealed record SchemaScript(int Version, string Name, string Sql)
 {
-    /// <summary>Lower-case hex SHA-256 of the UTF-8 script text (line endings normalised, so a CRLF checkout does not count as a change).</summary>
-    public string Checksum { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Sql)));
+    private readonly string _sql = NormalizeLineEndings(Sql);
 
-    /// <summary>Builds a script, normalising line endings.</summary>
-    public static SchemaScript Create(int version, string name, string sql) =>
-        new(version, name, sql.Replace("\r\n", "\n", StringComparison.Ordinal));
+    /// <summary>The script text, with <c>\n</c> line endings.</summary>
+    public string Sql
+    {
+        get => _sql;
+        init => _sql = NormalizeLineEndings(value);
+    }
+
+    /// <summary>Lower-case hex SHA-256 of the UTF-8 script text.</summary>
+    public string Checksum => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Sql)));
+
+    private static string NormalizeLineEndings(string sql) => sql.Replace("\r\n", "\n", StringComparison.Ordinal);
 }
 
 /// <summary>Thrown when the database cannot be brought to this build's schema, e.g. an applied script was edited.</summary>
@@ -248,7 +255,7 @@ public static class SchemaMigrator
             using var stream = assembly.GetManifestResourceStream(resource)
                 ?? throw new SchemaMigrationException($"Embedded resource {resource} cannot be read.");
             using var reader = new StreamReader(stream, Encoding.UTF8);
-            scripts.Add(SchemaScript.Create(ParseVersion(name), name, reader.ReadToEnd()));
+            scripts.Add(new SchemaScript(ParseVersion(name), name, reader.ReadToEnd()));
         }
 
         if (scripts.Count == 0)

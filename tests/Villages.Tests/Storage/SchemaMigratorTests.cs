@@ -18,6 +18,17 @@ public sealed class SchemaMigratorTests
     }
 
     [Fact]
+    public void Line_endings_do_not_change_the_checksum()
+    {
+        var unix = new SchemaScript(1, "0001_x.sql", "SELECT 1;\nSELECT 2;\n");
+        var windows = new SchemaScript(1, "0001_x.sql", "SELECT 1;\r\nSELECT 2;\r\n");
+
+        Assert.Equal(unix.Checksum, windows.Checksum);
+        Assert.Equal(unix.Checksum, (unix with { Sql = "SELECT 1;\r\nSELECT 2;\r\n" }).Checksum);
+        Assert.NotEqual(unix.Checksum, (unix with { Sql = "SELECT 1;" }).Checksum);
+    }
+
+    [Fact]
     public async Task Applying_twice_records_every_version_once_and_changes_nothing_the_second_time()
     {
         var connectionString = await TestPostgres.CreateDatabaseAsync("migrate_twice", migrate: false);
@@ -37,7 +48,7 @@ public sealed class SchemaMigratorTests
     {
         var connectionString = await TestPostgres.CreateDatabaseAsync("migrate_race", migrate: false);
         var counting = SchemaMigrator.Scripts
-            .Append(SchemaScript.Create(9001, "9001_count_runs.sql",
+            .Append(new SchemaScript(9001, "9001_count_runs.sql",
                 "CREATE TABLE IF NOT EXISTS migration_runs (n int); INSERT INTO migration_runs VALUES (1);"))
             .ToList();
 
@@ -63,8 +74,8 @@ public sealed class SchemaMigratorTests
         await SchemaMigrator.ApplyAsync(connectionString);
 
         var edited = SchemaMigrator.Scripts
-            .Select(s => s.Version == 2 ? SchemaScript.Create(s.Version, s.Name, s.Sql + "\n-- an innocent-looking edit\n") : s)
-            .Append(SchemaScript.Create(9002, "9002_must_not_run.sql", "CREATE TABLE must_not_exist (n int);"))
+            .Select(s => s.Version == 2 ? s with { Sql = s.Sql + "\n-- an innocent-looking edit\n" } : s)
+            .Append(new SchemaScript(9002, "9002_must_not_run.sql", "CREATE TABLE must_not_exist (n int);"))
             .ToList();
 
         var error = await Assert.ThrowsAsync<SchemaMigrationException>(() => SchemaMigrator.ApplyAsync(connectionString, edited));
@@ -79,7 +90,7 @@ public sealed class SchemaMigratorTests
     {
         var connectionString = await TestPostgres.CreateDatabaseAsync("migrate_failing", migrate: false);
         var broken = SchemaMigrator.Scripts
-            .Append(SchemaScript.Create(9003, "9003_broken.sql", "CREATE TABLE half_done (n int); SELECT no_such_function();"))
+            .Append(new SchemaScript(9003, "9003_broken.sql", "CREATE TABLE half_done (n int); SELECT no_such_function();"))
             .ToList();
 
         var error = await Assert.ThrowsAsync<SchemaMigrationException>(() => SchemaMigrator.ApplyAsync(connectionString, broken));
@@ -94,7 +105,7 @@ public sealed class SchemaMigratorTests
     public async Task Versions_applied_by_a_newer_build_are_tolerated()
     {
         var connectionString = await TestPostgres.CreateDatabaseAsync("migrate_newer", migrate: false);
-        var newer = SchemaMigrator.Scripts.Append(SchemaScript.Create(9004, "9004_from_the_future.sql", "SELECT 1;")).ToList();
+        var newer = SchemaMigrator.Scripts.Append(new SchemaScript(9004, "9004_from_the_future.sql", "SELECT 1;")).ToList();
         await SchemaMigrator.ApplyAsync(connectionString, newer);
 
         await SchemaMigrator.ApplyAsync(connectionString);
