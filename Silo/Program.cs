@@ -1,1 +1,15 @@
-var app = WebApplication.CreateBuilder(args).Build(); app.Run();
+using Villages.Hosting;
+
+// A dedicated silo: grains, membership in PostgreSQL, health and metrics for probes and scrapers.
+var builder = WebApplication.CreateBuilder(args);
+using var bootLogger = LoggerFactory.Create(logging => logging.AddConsole());
+await using var localDatabase = await LocalDatabase.EnsureAsync(builder.Configuration, builder.Environment.ContentRootPath, bootLogger.CreateLogger("Villages.LocalDatabase"));
+builder.UseOrleans(silo => silo.UseVillages(builder.Configuration));
+builder.Services.AddVillagesTelemetry(builder.Configuration, "villages-silo");
+builder.Services.AddHealthChecks();
+
+var app = builder.Build();
+app.MapHealthChecks("/health/live");
+app.MapHealthChecks("/health/ready");
+app.MapPrometheusScrapingEndpoint("/metrics");
+await app.RunAsync();

@@ -17,6 +17,8 @@ public static class WebApiSetup
         builder.Services.AddVillagesTelemetry(configuration, cluster.CoHostSilo ? "villages-webapi-silo" : "villages-webapi");
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = EnrollmentEndpoints.BatchBodyLimit);
+        // Amounts are numbers: "1000000" in quotes is a wrong type, not a number.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ErrorHandler>();
         builder.Services.AddOpenApi();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
@@ -21,6 +22,9 @@ namespace Villages.Hosting;
 public static class VillagesHosting
 {
     public const string ConnectionStringName = "Villages";
+
+    /// <summary>The clock of the domain (coverage months, enrolment times), keyed so tests can move it without moving Orleans' own.</summary>
+    public const string ClockKey = "villages";
     private const string Invariant = "Npgsql";
 
     public static string RequireConnectionString(IConfiguration configuration) =>
@@ -31,17 +35,27 @@ public static class VillagesHosting
     public static ClusterSettings ClusterSettings(IConfiguration configuration) =>
         configuration.GetSection(Hosting.ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
 
-    /// <summary>A silo: membership and grain state in PostgreSQL, the schema applied before it joins.</summary>
-    public static ISiloBuilder UseVillages(this ISiloBuilder silo, IConfiguration configuration)
+    /// <summary>A silo of the Villages cluster: membership and grain state in PostgreSQL.</summary>
+    public static ISiloBuilder UseVillages(this ISiloBuilder silo, IConfiguration configuration) =>
+        silo.UseVillagesMembership(configuration).AddVillagesGrains(configuration);
+
+    /// <summary>Cluster identity, endpoints and the AdoNet membership table (test clusters bring their own).</summary>
+    public static ISiloBuilder UseVillagesMembership(this ISiloBuilder silo, IConfiguration configuration)
     {
         var connectionString = RequireConnectionString(configuration);
         var cluster = ClusterSettings(configuration);
-        silo.Services.AddVillageRules(configuration);
-        silo.Services.AddHostedService(sp => new SchemaMigrationService(connectionString, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SchemaMigrationService>>()));
         silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
-        var address = IPAddress.Parse(cluster.AdvertisedAddress);
-        silo.ConfigureEndpoints(address, FreeIfZero(cluster.SiloPort), FreeIfZero(cluster.GatewayPort), cluster.ListenOnAnyAddress);
+        silo.ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedAddress), FreeIfZero(cluster.SiloPort), FreeIfZero(cluster.GatewayPort), cluster.ListenOnAnyAddress);
         silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (Invariant, connectionString));
+        return silo;
+    }
+
+    /// <summary>The grains, their storage (schema applied before the silo starts) and their rules.</summary>
+    public static ISiloBuilder AddVillagesGrains(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var connectionString = RequireConnectionString(configuration);
+        silo.Services.AddVillageRules(configuration);
+        silo.Services.AddSchemaMigration(connectionString);
         silo.AddAdoNetGrainStorage(VillageStorageOptions.ProviderName, o => (o.Invariant, o.ConnectionString) = (Invariant, connectionString));
         // Orleans' binary serializer: compact, fast and version-tolerant through [Id] and [Alias].
         silo.Services.AddOptions<Orleans.Configuration.AdoNetGrainStorageOptions>(VillageStorageOptions.ProviderName)
@@ -55,7 +69,7 @@ public static class VillagesHosting
     {
         var connectionString = RequireConnectionString(configuration);
         var cluster = ClusterSettings(configuration);
-        client.Services.AddHostedService(sp => new SchemaMigrationService(connectionString, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SchemaMigrationService>>()));
+        client.Services.AddSchemaMigration(connectionString);
         client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
         client.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (Invariant, connectionString));
         client.AddActivityPropagation();
@@ -65,13 +79,15 @@ public static class VillagesHosting
     /// <summary>The domain rules, keys and reference data, from configuration.</summary>
     public static IServiceCollection AddVillageRules(this IServiceCollection services, IConfiguration configuration)
     {
+        if (services.Any(static d => d.ServiceType == typeof(VillageRules))) return services; // silo and WebApi in one process
         services.TryAddSingletonOptions<EnrollmentOptions>(configuration, EnrollmentOptions.Section);
         services.TryAddSingletonOptions<PremiumOptions>(configuration, PremiumOptions.Section);
         services.TryAddSingletonOptions<ProgramOptions>(configuration, ProgramOptions.Section);
         services.TryAddSingletonOptions<PrivacyOptions>(configuration, PrivacyOptions.Section);
         services.AddOptions<VillageStorageOptions>().Bind(configuration.GetSection(VillageStorageOptions.Section));
+        services.AddOptions<Progress.ProgressOptions>().Bind(configuration.GetSection(Progress.ProgressOptions.Section));
         services.AddSingleton(RegionCatalog.Default);
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddKeyedSingleton(ClockKey, TimeProvider.System);
         services.AddSingleton(sp => new PremiumCalculator(sp.GetRequiredService<PremiumOptions>()));
         services.AddSingleton(sp => new EnrollmentRules(sp.GetRequiredService<EnrollmentOptions>(), sp.GetRequiredService<PremiumCalculator>()));
         services.AddSingleton(sp => new ProgramRules(sp.GetRequiredService<ProgramOptions>()));

@@ -19,9 +19,9 @@ public sealed record NikClaimState([property: Id(0)] string? Holder, [property: 
 [GrainType("nik")]
 internal sealed class NikClaimGrain(
     [FromKeyedServices(VillageStorageOptions.ProviderName)] IGrainStorage storage,
-    TimeProvider clock) : Grain, INikClaimGrain
+    [FromKeyedServices(Hosting.VillagesHosting.ClockKey)] TimeProvider clock) : Grain, INikClaimGrain
 {
-    private const string StateName = "claim";
+    private const string StateName = "nik-claim";
     private NikClaimState? _state;
     private string? _etag;
 

@@ -115,10 +115,15 @@ public static class SchemaMigrationServiceCollectionExtensions
         return services.AddSchemaMigration(_ => connectionString, maxWait);
     }
 
-    /// <summary>Migrates the database whose connection string is resolved from the container when the host starts.</summary>
+    /// <summary>
+    /// Migrates the database whose connection string is resolved from the container when the host
+    /// starts. Once per container: a WebApi co-hosting a silo registers it from both sides.
+    /// </summary>
     public static IServiceCollection AddSchemaMigration(this IServiceCollection services, Func<IServiceProvider, string> connectionString, TimeSpan? maxWait = null)
     {
         ArgumentNullException.ThrowIfNull(connectionString);
+        if (services.Any(static d => d.ServiceType == typeof(SchemaMigrationMarker))) return services;
+        services.AddSingleton<SchemaMigrationMarker>();
         services.AddSingleton<IHostedService>(sp => new SchemaMigrationService(
             connectionString(sp),
             sp.GetService<ILogger<SchemaMigrationService>>(),
@@ -126,4 +131,6 @@ public static class SchemaMigrationServiceCollectionExtensions
             sp.GetService<TimeProvider>()));
         return services;
     }
+
+    private sealed class SchemaMigrationMarker;
 }

@@ -10,7 +10,7 @@ namespace Villages.Village;
 /// </summary>
 internal sealed class VillageStore(IGrainStorage storage, GrainId grainId, string villageCode, PersonalDataProtector protector, int pageSize)
 {
-    private const string HeaderName = "program";
+    private const string HeaderName = "village";
     private readonly List<Page> _pages = [];
     private readonly Dictionary<string, (int Page, int Slot)> _slots = new(StringComparer.Ordinal);
     private readonly HashSet<int> _dirtyPages = [];
@@ -18,6 +18,14 @@ internal sealed class VillageStore(IGrainStorage storage, GrainId grainId, strin
     private bool _headerDirty;
 
     public VillageProgramState Header { get; private set; } = new(null, null, null, 0);
+
+    /// <summary>
+    /// Grows with every successful write and survives restarts (the sum of the rows' storage
+    /// versions), so the rollups can tell a newer report from an older one.
+    /// </summary>
+    public long Version => Parse(_headerETag) + _pages.Sum(static p => Parse(p.ETag));
+
+    private static long Parse(string? etag) => long.TryParse(etag, out var version) ? version : 0;
 
     /// <summary>Reads the header, then pages until the first that does not exist.</summary>
     public async Task<List<Enrollment>> LoadAsync()
