@@ -1,0 +1,3 @@
+global using Orleans;
+global using Villages;
+global using Xunit;

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Trace;
+using Villages.WebApi;
+
+namespace Villages.Tests.Infrastructure;
+
+/// <summary>
+/// The real WebApi (co-hosting a silo) on Kestrel at a loopback port, on a fresh PostgreSQL
+/// database, configured exactly as Program does. Captures every log line and finished span.
+/// </summary>
+public sealed class ApiHost : IAsyncLifetime
+{
+    private WebApplication? _app;
+
+    public HttpClient Http { get; private set; } = null!;
+    public string ConnectionString { get; private set; } = null!;
+    public CapturedLogs Logs { get; } = new();
+    public List<Activity> Spans { get; } = [];
+    public IServiceProvider Services => _app!.Services;
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestPostgres.CreateDatabaseAsync("api");
+        await StartAsync();
+    }
+
+    /// <summary>Stops the whole service and starts it again on the same database.</summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        await StartAsync();
+    }
+
+    public async Task DisposeAsync() => await StopAsync();
+
+    private async Task StartAsync()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Villages"] = ConnectionString,
+            ["Villages:Privacy:Secret"] = TestSecrets.Secret,
+            ["Villages:Cluster:SiloPort"] = "0",
+            ["Villages:Cluster:GatewayPort"] = "0",
+            ["Logging:LogLevel:Default"] = "Debug",
+        });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders().AddProvider(Logs);
+        builder.AddVillagesWebApi();
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(Spans));
+        _app = builder.Build();
+        _app.UseVillagesWebApi();
+        await _app.StartAsync();
+        Http = new HttpClient { BaseAddress = new Uri(_app.Urls.First()) };
+    }
+
+    private async Task StopAsync()
+    {
+        if (_app is null) return;
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _app = null;
+    }
+
+    public Task<HttpResponseMessage> PutProgram(string code, object body) => Http.PutAsJsonAsync($"/api/villages/{code}/program", body);
+
+    public Task<HttpResponseMessage> Enroll(string code, object body) => Http.PostAsJsonAsync($"/api/villages/{code}/enrollments", body);
+
+    public static object Body(EnrollmentRequest w) => new
+    {
+        nik = w.Nik, name = w.Name, occupation = w.Occupation, monthlyIncome = w.MonthlyIncome,
+        programs = WebApi.Api.Json.Programs(w.Programs), agentId = w.AgentId,
+    };
+}
+
+/// <summary>Every log message, with its state and exception, kept for inspection.</summary>
+public sealed class CapturedLogs : ILoggerProvider
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+    public IReadOnlyCollection<string> Lines => _lines;
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
+
+    public void Dispose() { }
+
+    private sealed class Logger(string category, System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => true;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
+            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {values} {exception}");
+        }
+    }
+}

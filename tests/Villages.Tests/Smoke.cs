@@ -1,1 +1,0 @@
-namespace Villages.Tests; public class Smoke { [Xunit.Fact] public void Ok() {} }
