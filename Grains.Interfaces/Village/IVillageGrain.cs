@@ -35,4 +35,8 @@ public interface IVillageGrain : IGrainWithStringKey
     /// </summary>
     [Alias("HoldsWorker")]
     Task<bool> HoldsWorker(string nikKey);
+
+    /// <summary>This village's figures for its district, versioned by its storage writes.</summary>
+    [Alias("GetReport")]
+    Task<ChildReport> GetReport();
 }

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
+using Microsoft.Extensions.Options;
 using Villages.Domain;
+using Villages.Progress;
 using Villages.Regions;
 
 namespace Villages.Village;
@@ -16,8 +18,9 @@ namespace Villages.Village;
 internal sealed partial class VillageGrain(
     [FromKeyedServices(VillageStorageOptions.ProviderName)] IGrainStorage storage,
     VillageRules rules,
-    TimeProvider clock,
+    [FromKeyedServices(Hosting.VillagesHosting.ClockKey)] TimeProvider clock,
     VillageMetrics metrics,
+    IOptions<ProgressOptions> progress,
     ILogger<VillageGrain> logger) : Grain, IVillageGrain
 {
     private readonly Dictionary<string, Task> _busyEnrollments = new(StringComparer.Ordinal);
@@ -26,6 +29,7 @@ internal sealed partial class VillageGrain(
     private VillageStore _store = null!;
     private VillageLedger _ledger = null!;
     private CoalescingWriter _writer = null!;
+    private CoalescingWriter _reporter = null!;
 
     private string Code => _village.Code;
 
@@ -40,6 +44,9 @@ internal sealed partial class VillageGrain(
         var enrollments = await _store.LoadAsync();
         _ledger = new VillageLedger(code, _store.Header.Program, enrollments);
         _writer = new CoalescingWriter(_store.WriteAsync);
+        _reporter = new CoalescingWriter(() => GrainFactory.GetGrain<IRegionGrain>(_village.Parent!.Code).Report(Report()));
+        // After a crash the district may have missed this village's last change: tell it again.
+        if (_store.Version > 0) _ = ReportAsync();
     }
 
     public Task<VillageSnapshot> GetSnapshot() => Task.FromResult(Snapshot());
@@ -125,6 +132,8 @@ internal sealed partial class VillageGrain(
         return Task.FromResult(new EnrollmentPage(items, _ledger.Count, offset, limit));
     }
 
+    public Task<ChildReport> GetReport() => Task.FromResult(Report());
+
     public Task<bool> HoldsWorker(string nikKey) => Task.FromResult(_ledger.HoldsWorker(nikKey) || _workersInFlight.Contains(nikKey));
 
     private async Task<int> EnrollRoundAsync(List<Row> round, EnrollmentOutcome[] outcomes)
@@ -208,13 +217,16 @@ internal sealed partial class VillageGrain(
         }
     }
 
-    /// <summary>Writes what changed; on failure the activation goes so the next one reloads the truth.</summary>
+    /// <summary>
+    /// Writes what changed, then tells the district before the caller is answered, so an
+    /// acknowledged write is always in the rollups. On a failed write the activation goes, so the
+    /// next one reloads the truth.
+    /// </summary>
     private async Task<Failure?> PersistAsync()
     {
         try
         {
             await _writer.WriteAsync();
-            return null;
         }
         catch (Exception ex)
         {
@@ -222,7 +234,25 @@ internal sealed partial class VillageGrain(
             DeactivateOnIdle();
             return StorageUnavailable();
         }
+        await ReportAsync();
+        return null;
     }
+
+    private async Task ReportAsync()
+    {
+        try
+        {
+            await _reporter.WriteAsync();
+        }
+        catch (Exception ex)
+        {
+            // The write is durable; a district that lost this report rebuilds from its villages.
+            LogReportFailed(ex, Code);
+        }
+    }
+
+    private ChildReport Report() => new(Code,
+        Progress.Figures.OfVillage(Code, _ledger, CoverageCalendar.LocalDate(clock.GetUtcNow()), progress.Value), _store.Version);
 
     private async Task<T> OneAtATimePerWorker<T>(IEnumerable<string> enrollmentIds, Func<Task<T>> action)
     {
@@ -267,6 +297,9 @@ internal sealed partial class VillageGrain(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Village {Village}: saving state failed; the activation will reload from storage.")]
     private partial void LogStorageFailed(Exception exception, string village);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Village {Village}: reporting to the district failed.")]
+    private partial void LogReportFailed(Exception exception, string village);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Village {Village}: the national registry could not be reached.")]
     private partial void LogRegistryUnavailable(Exception exception, string village);

@@ -1,0 +1,26 @@
+namespace Villages.Progress;
+
+/// <summary>How rollups coalesce and what they keep (`Villages:Progress`).</summary>
+public sealed class ProgressOptions
+{
+    public const string Section = "Villages:Progress";
+
+    /// <summary>
+    /// A region pushes its figures to its parent (and to screens) at most once per interval. Four
+    /// levels sit above a village, three of them coalescing, so an acknowledged write reaches the
+    /// national figures within about 3 x this interval plus call latency: 250 ms gives under 1 s.
+    /// </summary>
+    public TimeSpan PushInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Days of the enrolments-per-day series kept at every level.</summary>
+    public int DaysKept { get; set; } = 120;
+
+    /// <summary>Agents kept per region, best first; exact while an agent works within one regency.</summary>
+    public int TopAgents { get; set; } = 100;
+
+    /// <summary>Most lagging villages kept per region; pages of the lagging list reach this far.</summary>
+    public int LaggingKept { get; set; } = 500;
+
+    /// <summary>How long a screen's subscription lives without being renewed.</summary>
+    public TimeSpan SubscriptionLifetime { get; set; } = TimeSpan.FromMinutes(2);
+}

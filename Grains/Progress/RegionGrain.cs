@@ -1,0 +1,218 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Orleans.Utilities;
+using Villages.Domain;
+using Villages.Regions;
+using Villages.Village;
+
+namespace Villages.Progress;
+
+/// <summary>
+/// The rollup of a district, regency, province or the nation. Children report their current
+/// figures with a version and the newest report wins, so a retry never double-counts. Changes are
+/// pushed up at most once per interval, whatever the write rate below. Reentrant: reports, reads
+/// and a parent's rebuild interleave safely because state only changes between awaits.
+/// </summary>
+[GrainType("region")]
+[Reentrant]
+internal sealed partial class RegionGrain(
+    [FromKeyedServices(VillageStorageOptions.ProviderName)] IGrainStorage storage,
+    RegionCatalog catalog,
+    IOptions<ProgressOptions> options,
+    [FromKeyedServices(Hosting.VillagesHosting.ClockKey)] TimeProvider clock,
+    ILogger<RegionGrain> logger) : Grain, IRegionGrain
+{
+    private const string StateName = "rollup";
+    private readonly Dictionary<string, ChildReport> _children = new(StringComparer.Ordinal);
+    private Region _region = null!;
+    private ObserverManager<IProgressObserver> _observers = null!;
+    private RegionProgress? _progress;
+    private string? _etag;
+    private bool _dirty;
+    private bool _rebuilding;
+    private IGrainTimer? _push;
+
+    private ProgressOptions Options => options.Value;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var code = this.GetPrimaryKeyString();
+        if (!catalog.TryGet(code, out _region) || _region.Level is RegionLevel.Village)
+        {
+            throw new ArgumentException($"'{code}' is not a region code of the reference data.");
+        }
+        _observers = new ObserverManager<IProgressObserver>(Options.SubscriptionLifetime, logger);
+        var stored = new GrainState<RegionState>();
+        await storage.ReadStateAsync(StateName, this.GetGrainId(), stored);
+        var state = stored.State ?? RegionState.Empty;
+        foreach (var (child, report) in state.Children) _children[child] = report;
+        _etag = stored.ETag;
+        // From now on, a crash must be noticed by the next activation.
+        await WriteAsync(clean: false);
+        if (!state.Clean || !stored.RecordExists) _ = RebuildAsync();
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _push?.Dispose();
+        if (_rebuilding) return; // half-rebuilt figures must not be taken for the truth
+        try
+        {
+            await WriteAsync(clean: true);
+        }
+        catch (Exception ex)
+        {
+            LogSaveFailed(ex, _region.Code); // the next activation rebuilds instead
+        }
+    }
+
+    public Task Report(ChildReport report)
+    {
+        Accept(report);
+        return Task.CompletedTask;
+    }
+
+    public Task<RegionProgress> GetProgress() => Task.FromResult(Progress());
+
+    public Task<ChildReport> GetReport()
+    {
+        var progress = Progress();
+        return Task.FromResult(new ChildReport(_region.Code, progress.Figures, progress.Version));
+    }
+
+    public async Task<VillageCodePage> GetNotStarted(int offset, int limit)
+    {
+        var total = _region.VillageCount - Progress().Figures.VillagesWithProgram;
+        var codes = ImmutableArray.CreateBuilder<string>();
+        if (_region.Level == RegionLevel.District)
+        {
+            codes.AddRange(_region.Children
+                .Where(v => !_children.TryGetValue(v.Code, out var r) || r.Figures.VillagesWithProgram == 0)
+                .Skip(offset).Take(limit).Select(static v => v.Code));
+            return new VillageCodePage(codes.ToImmutable(), total);
+        }
+        // Skip whole children by their counts; ask only the children the page falls in.
+        foreach (var child in _region.Children)
+        {
+            if (codes.Count >= limit) break;
+            var notStarted = child.VillageCount - (_children.TryGetValue(child.Code, out var r) ? r.Figures.VillagesWithProgram : 0);
+            if (offset >= notStarted) { offset -= notStarted; continue; }
+            var page = await GrainFactory.GetGrain<IRegionGrain>(child.Code).GetNotStarted(offset, limit - codes.Count);
+            codes.AddRange(page.Codes);
+            offset = 0;
+        }
+        return new VillageCodePage(codes.ToImmutable(), total);
+    }
+
+    public Task Subscribe(IProgressObserver observer)
+    {
+        _observers.Subscribe(observer, observer);
+        return Task.CompletedTask;
+    }
+
+    public Task Unsubscribe(IProgressObserver observer)
+    {
+        _observers.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
+    private void Accept(ChildReport report)
+    {
+        if (_children.TryGetValue(report.Code, out var known) && known.Version >= report.Version) return;
+        _children[report.Code] = report;
+        _progress = null;
+        _dirty = true;
+        SchedulePush(Options.PushInterval);
+    }
+
+    private void SchedulePush(TimeSpan due) =>
+        _push ??= this.RegisterGrainTimer(PushAsync, new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan) { Interleave = true });
+
+    /// <summary>Sends the figures up and to the screens, at most once per interval.</summary>
+    private async Task PushAsync(CancellationToken cancellationToken)
+    {
+        _push?.Dispose();
+        _push = null;
+        if (_rebuilding || !_dirty) return;
+        _dirty = false;
+        var progress = Progress();
+        await _observers.Notify(o => o.OnProgress(progress));
+        if (_region.Level == RegionLevel.Nation) return;
+        try
+        {
+            await GrainFactory.GetGrain<IRegionGrain>(_region.Parent!.Code).Report(new ChildReport(_region.Code, progress.Figures, progress.Version));
+        }
+        catch (Exception ex)
+        {
+            LogPushFailed(ex, _region.Code);
+            _dirty = true; // try again next interval
+            SchedulePush(Options.PushInterval);
+        }
+    }
+
+    /// <summary>After a crash: ask every child for its current figures (a district asks its villages), retrying the silent ones.</summary>
+    private async Task RebuildAsync()
+    {
+        _rebuilding = true;
+        _progress = null;
+        IReadOnlyList<Region> pending = _region.Children;
+        for (var delay = TimeSpan.FromSeconds(1); pending.Count > 0; delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks)))
+        {
+            var failed = await Task.WhenAll(pending.Select(async child =>
+            {
+                try
+                {
+                    Accept(await (_region.Level == RegionLevel.District
+                        ? GrainFactory.GetGrain<IVillageGrain>(child.Code).GetReport()
+                        : GrainFactory.GetGrain<IRegionGrain>(child.Code).GetReport()));
+                    return null;
+                }
+                catch (Exception ex)
+                {
+                    LogRebuildFailed(ex, _region.Code, child.Code);
+                    return child;
+                }
+            }));
+            pending = failed.OfType<Region>().ToList();
+            if (pending.Count > 0) await Task.Delay(delay);
+        }
+        LogRebuilt(_region.Code, _region.Children.Count);
+        _rebuilding = false;
+        _progress = null;
+        _dirty = true;
+        SchedulePush(TimeSpan.Zero);
+    }
+
+    private RegionProgress Progress()
+    {
+        if (_progress is not null) return _progress;
+        var today = CoverageCalendar.LocalDate(clock.GetUtcNow());
+        var children = _region.Children
+            .Select(c => _children.GetValueOrDefault(c.Code) ?? new ChildReport(c.Code, RegionFigures.Zero, 0))
+            .ToImmutableArray();
+        var figures = Figures.Sum(children.Select(static c => c.Figures), today, Options);
+        return _progress = new RegionProgress(_region.Code, figures, children, children.Sum(static c => c.Version), clock.GetUtcNow(), !_rebuilding);
+    }
+
+    private async Task WriteAsync(bool clean)
+    {
+        var state = new GrainState<RegionState>(new RegionState(_children.ToImmutableDictionary(StringComparer.Ordinal), clean), _etag);
+        await storage.WriteStateAsync(StateName, this.GetGrainId(), state);
+        _etag = state.ETag;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Region {Region}: pushing figures to the parent failed; retrying next interval.")]
+    private partial void LogPushFailed(Exception exception, string region);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Region {Region}: rebuilt from {Children} children after an unclean stop.")]
+    private partial void LogRebuilt(string region, int children);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Region {Region}: child {Child} did not answer the rebuild; asking again.")]
+    private partial void LogRebuildFailed(Exception exception, string region, string child);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Region {Region}: saving the rollup failed; the next activation will rebuild.")]
+    private partial void LogSaveFailed(Exception exception, string region);
+}
