@@ -21,6 +21,10 @@ public sealed class VillageLedger
 {
     private readonly Dictionary<string, Enrollment> _byId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Enrollment> _byNikKey = new(StringComparer.Ordinal);
+    // Kept as the ledger changes, so the figures reported upward cost nothing to assemble.
+    private readonly Dictionary<string, int> _occupations = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (int Enrollments, long MonthlyPremiums)> _agents = new(StringComparer.Ordinal);
+    private readonly Dictionary<DateOnly, int> _enrolledPerDay = [];
 
     public VillageLedger(string villageCode, ProgramTerms? program, IEnumerable<Enrollment> enrollments)
     {
@@ -42,6 +46,15 @@ public sealed class VillageLedger
     public long Available => Program is null ? 0 : Program.BudgetAllocated - Committed - Reserved;
 
     public IEnumerable<Enrollment> Enrollments => _byId.Values;
+
+    /// <summary>Active enrolments by occupation.</summary>
+    public IReadOnlyDictionary<string, int> Occupations => _occupations;
+
+    /// <summary>Active enrolments and their monthly premiums by PERISAI agent.</summary>
+    public IReadOnlyDictionary<string, (int Enrollments, long MonthlyPremiums)> Agents => _agents;
+
+    /// <summary>Enrolments by the day (WIB) they were made, withdrawn ones included.</summary>
+    public IReadOnlyDictionary<DateOnly, int> EnrolledPerDay => _enrolledPerDay;
 
     public Enrollment? Find(string id) => _byId.GetValueOrDefault(id);
 
@@ -154,8 +167,23 @@ public sealed class VillageLedger
     private void Tally(Enrollment e, int sign)
     {
         Committed += sign * e.Commitment;
+        Add(_enrolledPerDay, CoverageCalendar.LocalDate(e.EnrolledAt), sign);
         if (!e.IsActive) return;
         ActiveCount += sign;
         MonthlyPremiums += sign * e.MonthlyPremium;
+        Add(_occupations, e.Occupation, sign);
+        if (e.AgentId is { } agent)
+        {
+            var (count, premiums) = _agents.GetValueOrDefault(agent);
+            if (count + sign == 0) _agents.Remove(agent);
+            else _agents[agent] = (count + sign, premiums + sign * e.MonthlyPremium);
+        }
+    }
+
+    private static void Add<TKey>(Dictionary<TKey, int> counts, TKey key, int sign) where TKey : notnull
+    {
+        var count = counts.GetValueOrDefault(key) + sign;
+        if (count == 0) counts.Remove(key);
+        else counts[key] = count;
     }
 }

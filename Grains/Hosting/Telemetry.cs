@@ -19,11 +19,15 @@ public static class Telemetry
     public static IServiceCollection AddVillagesTelemetry(this IServiceCollection services, IConfiguration configuration, string serviceName)
     {
         var otlp = configuration["Villages:Telemetry:OtlpEndpoint"] ?? configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        // Spans cost on every grain call: record all of them when they go somewhere (OTLP), none by
+        // default otherwise; a caller's sampled traceparent is always honoured.
+        var ratio = configuration.GetValue<double?>("Villages:Telemetry:TraceSampleRatio") ?? (string.IsNullOrEmpty(otlp) ? 0.0 : 1.0);
         services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName, serviceInstanceId: Environment.MachineName + "/" + Environment.ProcessId))
             .WithTracing(tracing =>
             {
                 tracing
+                    .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(ratio)))
                     .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
                     .AddAspNetCoreInstrumentation(o =>
                     {

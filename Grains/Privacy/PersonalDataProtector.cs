@@ -14,10 +14,14 @@ public sealed class PersonalDataProtector
     private const byte Version = 1;
     private const int NonceSize = 12;
     private const int TagSize = 16;
-    private readonly byte[] _key;
+    // AesGcm is not thread-safe and costs a key schedule to create: one per thread, reused.
+    private readonly ThreadLocal<AesGcm> _aes;
 
-    public PersonalDataProtector(PrivacyOptions options) =>
-        _key = WorkerKeys.Derive(options.SecretBytes(), "villages/personal-data/v1");
+    public PersonalDataProtector(PrivacyOptions options)
+    {
+        var key = WorkerKeys.Derive(options.SecretBytes(), "villages/personal-data/v1");
+        _aes = new ThreadLocal<AesGcm>(() => new AesGcm(key, TagSize));
+    }
 
     public byte[] Protect(string plaintext, string context)
     {
@@ -26,8 +30,7 @@ public sealed class PersonalDataProtector
         output[0] = Version;
         var nonce = output.AsSpan(1, NonceSize);
         RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(_key, TagSize);
-        aes.Encrypt(nonce, input, output.AsSpan(1 + NonceSize + TagSize), output.AsSpan(1 + NonceSize, TagSize), Encoding.UTF8.GetBytes(context));
+        _aes.Value!.Encrypt(nonce, input, output.AsSpan(1 + NonceSize + TagSize), output.AsSpan(1 + NonceSize, TagSize), Encoding.UTF8.GetBytes(context));
         return output;
     }
 
@@ -38,8 +41,7 @@ public sealed class PersonalDataProtector
             throw new CryptographicException("A protected value has an unknown format.");
         }
         var plaintext = new byte[input.Length - 1 - NonceSize - TagSize];
-        using var aes = new AesGcm(_key, TagSize);
-        aes.Decrypt(input.AsSpan(1, NonceSize), input.AsSpan(1 + NonceSize + TagSize), input.AsSpan(1 + NonceSize, TagSize), plaintext, Encoding.UTF8.GetBytes(context));
+        _aes.Value!.Decrypt(input.AsSpan(1, NonceSize), input.AsSpan(1 + NonceSize + TagSize), input.AsSpan(1 + NonceSize, TagSize), plaintext, Encoding.UTF8.GetBytes(context));
         return Encoding.UTF8.GetString(plaintext);
     }
 }

@@ -13,16 +13,7 @@ public static class Figures
     public static RegionFigures OfVillage(string code, VillageLedger ledger, DateOnly today, ProgressOptions options)
     {
         if (ledger.Program is not { } program) return RegionFigures.Zero;
-        var active = ledger.Enrollments.Where(static e => e.IsActive).ToList();
         var firstDay = today.AddDays(1 - options.DaysKept);
-        var perDay = ledger.Enrollments
-            .Select(static e => CoverageCalendar.LocalDate(e.EnrolledAt))
-            .Where(d => d >= firstDay)
-            .GroupBy(static d => d)
-            .ToImmutableSortedDictionary(static g => g.Key, static g => g.Count());
-        var agents = active.Where(static e => e.AgentId is not null)
-            .GroupBy(static e => e.AgentId!)
-            .Select(static g => new AgentResult(g.Key, g.Count(), g.Sum(static e => e.MonthlyPremium)));
         var lagging = ledger.ActiveCount < program.TargetWorkers
             ? ImmutableArray.Create(new LaggingVillage(code, program.TargetWorkers, ledger.ActiveCount))
             : [];
@@ -34,9 +25,9 @@ public static class Figures
             BudgetAllocated: program.BudgetAllocated,
             BudgetCommitted: ledger.Committed,
             MonthlyPremiums: ledger.MonthlyPremiums,
-            Occupations: active.GroupBy(static e => e.Occupation).ToImmutableSortedDictionary(static g => g.Key, static g => g.Count(), StringComparer.Ordinal),
-            EnrollmentsPerDay: perDay,
-            TopAgents: Top(agents, options.TopAgents),
+            Occupations: ledger.Occupations.ToImmutableSortedDictionary(StringComparer.Ordinal),
+            EnrollmentsPerDay: ledger.EnrolledPerDay.Where(d => d.Key >= firstDay).ToImmutableSortedDictionary(),
+            TopAgents: Top(ledger.Agents.Select(static a => new AgentResult(a.Key, a.Value.Enrollments, a.Value.MonthlyPremiums)), options.TopAgents),
             MostLagging: lagging);
     }
 

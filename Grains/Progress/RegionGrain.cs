@@ -47,12 +47,13 @@ internal sealed partial class RegionGrain(
         _observers = new ObserverManager<IProgressObserver>(Options.SubscriptionLifetime, logger);
         var stored = new GrainState<RegionState>();
         await storage.ReadStateAsync(StateName, this.GetGrainId(), stored);
-        var state = stored.State ?? RegionState.Empty;
+        var state = stored.RecordExists ? stored.State! : RegionState.Empty;
         foreach (var (child, report) in state.Children) _children[child] = report;
         _etag = stored.ETag;
         // From now on, a crash must be noticed by the next activation.
         await WriteAsync(clean: false);
-        if (!state.Clean || !stored.RecordExists) _ = RebuildAsync();
+        // No row: no child has ever been heard, nothing to rebuild. A row left unclean: a crash.
+        if (stored.RecordExists && !state.Clean) _ = RebuildAsync();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -100,7 +101,7 @@ internal sealed partial class RegionGrain(
             if (codes.Count >= limit) break;
             var notStarted = child.VillageCount - (_children.TryGetValue(child.Code, out var r) ? r.Figures.VillagesWithProgram : 0);
             if (offset >= notStarted) { offset -= notStarted; continue; }
-            var page = await GrainFactory.GetGrain<IRegionGrain>(child.Code).GetNotStarted(offset, limit - codes.Count);
+            var page = await GrainFactory.Region(child.Code).GetNotStarted(offset, limit - codes.Count);
             codes.AddRange(page.Codes);
             offset = 0;
         }
@@ -143,7 +144,7 @@ internal sealed partial class RegionGrain(
         if (_region.Level == RegionLevel.Nation) return;
         try
         {
-            await GrainFactory.GetGrain<IRegionGrain>(_region.Parent!.Code).Report(new ChildReport(_region.Code, progress.Figures, progress.Version));
+            await GrainFactory.Region(_region.Parent!.Code).Report(new ChildReport(_region.Code, progress.Figures, progress.Version));
         }
         catch (Exception ex)
         {
@@ -166,8 +167,8 @@ internal sealed partial class RegionGrain(
                 try
                 {
                     Accept(await (_region.Level == RegionLevel.District
-                        ? GrainFactory.GetGrain<IVillageGrain>(child.Code).GetReport()
-                        : GrainFactory.GetGrain<IRegionGrain>(child.Code).GetReport()));
+                        ? GrainFactory.Village(child.Code).GetReport()
+                        : GrainFactory.Region(child.Code).GetReport()));
                     return null;
                 }
                 catch (Exception ex)

@@ -31,7 +31,7 @@ internal sealed class NikClaimGrain(
         if (_state is null && await TryInsertAsync(villageCode)) return Granted(villageCode);
         var holder = (await LoadAsync()).Holder;
         if (holder == villageCode) return Granted(villageCode);
-        if (!string.IsNullOrEmpty(holder) && await GrainFactory.GetGrain<IVillageGrain>(holder).HoldsWorker(this.GetPrimaryKeyString()))
+        if (!string.IsNullOrEmpty(holder) && await GrainFactory.Village(holder).HoldsWorker(this.GetPrimaryKeyString()))
         {
             return new ClaimResult(false, holder);
         }
@@ -79,7 +79,7 @@ internal sealed class NikClaimGrain(
         var read = new GrainState<NikClaimState>();
         await storage.ReadStateAsync(StateName, this.GetGrainId(), read);
         _etag = read.ETag;
-        return _state = read.State ?? new NikClaimState(null, default);
+        return _state = read.RecordExists ? read.State! : new NikClaimState(null, default);
     }
 
     private async Task WriteAsync(string? holder)

@@ -30,6 +30,7 @@ internal sealed partial class VillageGrain(
     private VillageLedger _ledger = null!;
     private CoalescingWriter _writer = null!;
     private CoalescingWriter _reporter = null!;
+    private IGrainTimer? _reportRetry;
 
     private string Code => _village.Code;
 
@@ -40,11 +41,11 @@ internal sealed partial class VillageGrain(
         {
             throw new ArgumentException($"'{code}' is not a village code of the reference data.");
         }
-        _store = new VillageStore(storage, this.GetGrainId(), code, rules.Protector, rules.Storage.EnrollmentsPerPage);
+        _store = new VillageStore(storage, this.GetGrainId(), code, rules.Protector, rules.Keys, rules.Storage.EnrollmentsPerPage);
         var enrollments = await _store.LoadAsync();
         _ledger = new VillageLedger(code, _store.Header.Program, enrollments);
         _writer = new CoalescingWriter(_store.WriteAsync);
-        _reporter = new CoalescingWriter(() => GrainFactory.GetGrain<IRegionGrain>(_village.Parent!.Code).Report(Report()));
+        _reporter = new CoalescingWriter(() => GrainFactory.Region(_village.Parent!.Code).Report(Report()));
         // After a crash the district may have missed this village's last change: tell it again.
         if (_store.Version > 0) _ = ReportAsync();
     }
@@ -192,7 +193,7 @@ internal sealed partial class VillageGrain(
     {
         try
         {
-            var claim = await GrainFactory.GetGrain<INikClaimGrain>(nikKey).Claim(Code);
+            var claim = await GrainFactory.NikClaim(nikKey).Claim(Code);
             return claim.Granted ? null : new Failure(FailureCode.EnrolledElsewhere,
                 $"This worker is already enrolled in village {claim.HolderVillage}; withdraw them there first.",
                 "nik", OtherVillage: claim.HolderVillage);
@@ -208,7 +209,7 @@ internal sealed partial class VillageGrain(
     {
         try
         {
-            await GrainFactory.GetGrain<INikClaimGrain>(nikKey).Release(Code);
+            await GrainFactory.NikClaim(nikKey).Release(Code);
         }
         catch (Exception ex)
         {
@@ -246,8 +247,14 @@ internal sealed partial class VillageGrain(
         }
         catch (Exception ex)
         {
-            // The write is durable; a district that lost this report rebuilds from its villages.
+            // The write is durable; try again shortly (and a district that lost reports rebuilds from its villages).
             LogReportFailed(ex, Code);
+            _reportRetry ??= this.RegisterGrainTimer(async _ =>
+            {
+                _reportRetry?.Dispose();
+                _reportRetry = null;
+                await ReportAsync();
+            }, new GrainTimerCreationOptions(TimeSpan.FromSeconds(2), Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = true });
         }
     }
 

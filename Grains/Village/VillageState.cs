@@ -15,22 +15,23 @@ public sealed record VillageProgramState(
 [GenerateSerializer, Immutable, Alias("Villages.EnrollmentPageState")]
 public sealed record EnrollmentPageState([property: Id(0)] StoredEnrollment[] Enrollments);
 
-/// <summary>An enrolment at rest: the NIK and the name sealed (AES-GCM), the rest in clear for figures.</summary>
+/// <summary>
+/// An enrolment at rest, kept small because a write rewrites its whole page: the NIK and the name
+/// sealed together (AES-GCM); the id and the registry key are not stored but derived again from
+/// the NIK on load; the rest in clear for the figures.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Villages.StoredEnrollment")]
 public sealed record StoredEnrollment(
-    [property: Id(0)] string Id,
-    [property: Id(1)] string NikKey,
-    [property: Id(2)] byte[] SealedNik,
-    [property: Id(3)] byte[] SealedName,
-    [property: Id(4)] string Occupation,
-    [property: Id(5)] long MonthlyIncome,
-    [property: Id(6)] Programs Programs,
-    [property: Id(7)] long MonthlyPremium,
-    [property: Id(8)] int CoverageMonths,
-    [property: Id(9)] DateOnly CoverageStart,
-    [property: Id(10)] EnrollmentStatus Status,
-    [property: Id(11)] DateTimeOffset EnrolledAt,
-    [property: Id(12)] DateTimeOffset UpdatedAt,
-    [property: Id(13)] DateTimeOffset? WithdrawnAt,
-    [property: Id(14)] long SettledEarlier,
-    [property: Id(15)] string? AgentId);
+    [property: Id(0)] byte[] SealedPerson,
+    [property: Id(1)] string Occupation,
+    [property: Id(2)] long MonthlyIncome,
+    [property: Id(3)] Programs Programs,
+    [property: Id(4)] long MonthlyPremium,
+    [property: Id(5)] int CoverageMonths,
+    [property: Id(6)] DateOnly CoverageStart,
+    [property: Id(7)] EnrollmentStatus Status,
+    [property: Id(8)] DateTimeOffset EnrolledAt,
+    [property: Id(9)] DateTimeOffset UpdatedAt,
+    [property: Id(10)] DateTimeOffset? WithdrawnAt,
+    [property: Id(11)] long SettledEarlier,
+    [property: Id(12)] string? AgentId);

@@ -8,7 +8,7 @@ namespace Villages.Village;
 /// ("enrollments-0", "enrollments-1", ...). A change marks its page dirty; a write sends immutable
 /// snapshots of the dirty rows, so the grain can go on changing state while storage serializes.
 /// </summary>
-internal sealed class VillageStore(IGrainStorage storage, GrainId grainId, string villageCode, PersonalDataProtector protector, int pageSize)
+internal sealed class VillageStore(IGrainStorage storage, GrainId grainId, string villageCode, PersonalDataProtector protector, WorkerKeys keys, int pageSize)
 {
     private const string HeaderName = "village";
     private readonly List<Page> _pages = [];
@@ -32,7 +32,7 @@ internal sealed class VillageStore(IGrainStorage storage, GrainId grainId, strin
     {
         var header = new GrainState<VillageProgramState>();
         await storage.ReadStateAsync(HeaderName, grainId, header);
-        Header = header.State ?? Header;
+        if (header.RecordExists) Header = header.State!;
         _headerETag = header.ETag;
 
         // The hint lets the known pages load in parallel; probing on finds pages written after it.
@@ -49,8 +49,9 @@ internal sealed class VillageStore(IGrainStorage storage, GrainId grainId, strin
             _pages.Add(page);
             for (var slot = 0; slot < page.Items.Count; slot++)
             {
-                _slots[page.Items[slot].Id] = (_pages.Count - 1, slot);
-                enrollments.Add(Unseal(page.Items[slot]));
+                var enrollment = Unseal(page.Items[slot]);
+                _slots[enrollment.Id] = (_pages.Count - 1, slot);
+                enrollments.Add(enrollment);
             }
         }
         return enrollments;
@@ -117,25 +118,30 @@ internal sealed class VillageStore(IGrainStorage storage, GrainId grainId, strin
     {
         var state = new GrainState<EnrollmentPageState>();
         await storage.ReadStateAsync(PageName(index), grainId, state);
-        return new Page(index, [.. state.State?.Enrollments ?? []], state.ETag, state.RecordExists);
+        return new Page(index, state.RecordExists ? [.. state.State!.Enrollments] : [], state.ETag, state.RecordExists);
     }
 
     private static string PageName(int index) => $"enrollments-{index}";
 
     private StoredEnrollment Seal(Enrollment e) => new(
-        e.Id, e.NikKey, protector.Protect(e.Nik, villageCode + "/nik"), protector.Protect(e.Name, villageCode + "/name"),
+        protector.Protect(e.Nik + "\n" + e.Name, villageCode),
         e.Occupation, e.MonthlyIncome, e.Programs, e.MonthlyPremium, e.CoverageMonths, e.CoverageStart, e.Status,
         e.EnrolledAt, e.UpdatedAt, e.WithdrawnAt, e.SettledEarlier, e.AgentId);
 
-    private Enrollment Unseal(StoredEnrollment s) => new()
+    private Enrollment Unseal(StoredEnrollment s)
     {
-        Id = s.Id, NikKey = s.NikKey, Nik = protector.Unprotect(s.SealedNik, villageCode + "/nik"),
-        Name = protector.Unprotect(s.SealedName, villageCode + "/name"), Occupation = s.Occupation,
-        MonthlyIncome = s.MonthlyIncome, Programs = s.Programs, MonthlyPremium = s.MonthlyPremium,
-        CoverageMonths = s.CoverageMonths, CoverageStart = s.CoverageStart, Status = s.Status,
-        EnrolledAt = s.EnrolledAt, UpdatedAt = s.UpdatedAt, WithdrawnAt = s.WithdrawnAt,
-        SettledEarlier = s.SettledEarlier, AgentId = s.AgentId,
-    };
+        var person = protector.Unprotect(s.SealedPerson, villageCode);
+        var nik = person[..Domain.Nik.Length];
+        return new Enrollment
+        {
+            Id = keys.EnrollmentId(villageCode, nik), NikKey = keys.RegistryKey(nik), Nik = nik,
+            Name = person[(Domain.Nik.Length + 1)..], Occupation = s.Occupation,
+            MonthlyIncome = s.MonthlyIncome, Programs = s.Programs, MonthlyPremium = s.MonthlyPremium,
+            CoverageMonths = s.CoverageMonths, CoverageStart = s.CoverageStart, Status = s.Status,
+            EnrolledAt = s.EnrolledAt, UpdatedAt = s.UpdatedAt, WithdrawnAt = s.WithdrawnAt,
+            SettledEarlier = s.SettledEarlier, AgentId = s.AgentId,
+        };
+    }
 
     private sealed class Page(int index, List<StoredEnrollment> items, string? etag, bool exists)
     {

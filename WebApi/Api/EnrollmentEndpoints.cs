@@ -41,7 +41,7 @@ public static class EnrollmentEndpoints
         var body = await RequestBody.JsonAsync<EnrollmentBody>(context, EnrollmentBodyLimit);
         if (body.Problem is not null) return body.Problem;
         if (!TryRequest(body.Value!, out var request, out var invalid)) return Problems.Result(invalid, context);
-        var outcome = await grains.GetGrain<IVillageGrain>(code).Enroll(request);
+        var outcome = await grains.Village(code).Enroll(request);
         if (outcome.Failure is not null) return Problems.Result(outcome.Failure, context);
         var json = Json.Enrollment(outcome.Enrollment!);
         return outcome.Result == EnrollmentResult.Created
@@ -87,7 +87,7 @@ public static class EnrollmentEndpoints
             }
         }
         var toGrain = rows.Where(static r => r.Request is not null).ToList();
-        var outcomes = toGrain.Count == 0 ? [] : await grains.GetGrain<IVillageGrain>(code).EnrollBatch([.. toGrain.Select(static r => r.Request!)]);
+        var outcomes = toGrain.Count == 0 ? [] : await grains.Village(code).EnrollBatch([.. toGrain.Select(static r => r.Request!)]);
         var byRow = toGrain.Select(static r => r.Row).Zip(outcomes).ToDictionary(static p => p.First, static p => p.Second);
         var results = rows.Select(r => BatchRow(r.Row, r.Failure is not null ? EnrollmentOutcome.Rejected(r.Failure) : byRow[r.Row])).ToList();
         int Count(string result) => results.Count(r => r.Result == result);
@@ -101,14 +101,14 @@ public static class EnrollmentEndpoints
         {
             return Problems.Result("invalid-query", $"offset is a whole number from 0; limit from 1 to {MaximumPageSize}.", context);
         }
-        var page = await grains.GetGrain<IVillageGrain>(code).ListEnrollments(from, take);
+        var page = await grains.Village(code).ListEnrollments(from, take);
         return TypedResults.Ok(new EnrollmentListJson([.. page.Items.Select(Json.Enrollment)], page.Total, page.Offset, page.Limit));
     }
 
     private static async Task<IResult> Get(string code, string enrollmentId, HttpContext context, IGrainFactory grains)
     {
         if (!VillageEndpoints.TryFindVillage(code, context, out _, out var problem)) return problem;
-        var enrollment = WorkerKeys.IsEnrollmentIdShape(enrollmentId) ? await grains.GetGrain<IVillageGrain>(code).GetEnrollment(enrollmentId) : null;
+        var enrollment = WorkerKeys.IsEnrollmentIdShape(enrollmentId) ? await grains.Village(code).GetEnrollment(enrollmentId) : null;
         return enrollment is null ? NotFound(code, context) : TypedResults.Ok(Json.Enrollment(enrollment));
     }
 
@@ -116,7 +116,7 @@ public static class EnrollmentEndpoints
     {
         if (!VillageEndpoints.TryFindVillage(code, context, out _, out var problem)) return problem;
         if (!WorkerKeys.IsEnrollmentIdShape(enrollmentId)) return NotFound(code, context);
-        var outcome = await grains.GetGrain<IVillageGrain>(code).Withdraw(enrollmentId);
+        var outcome = await grains.Village(code).Withdraw(enrollmentId);
         if (outcome.Failure is not null) return Problems.Result(outcome.Failure, context);
         return TypedResults.Ok(new WithdrawalJson(Json.Enrollment(outcome.Enrollment!), outcome.Refund, outcome.MonthsRefunded));
     }

@@ -43,7 +43,7 @@ public static class VillageEndpoints
     private static async Task<IResult> GetVillage(string code, HttpContext context, IGrainFactory grains, ProgramOptions program)
     {
         if (!TryFindVillage(code, context, out var village, out var problem)) return problem;
-        var snapshot = await grains.GetGrain<IVillageGrain>(code).GetSnapshot();
+        var snapshot = await grains.Village(code).GetSnapshot();
         return TypedResults.Ok(Json.Village(village, snapshot, program.DefaultTargetWorkers));
     }
 
@@ -66,7 +66,7 @@ public static class VillageEndpoints
         var terms = new ProgramTerms(
             request.TargetWorkers ?? defaults.DefaultTargetWorkers, request.BudgetAllocated.Value,
             request.CoverageMonths ?? defaults.DefaultCoverageMonths, funding);
-        var outcome = await grains.GetGrain<IVillageGrain>(code).SetProgram(terms);
+        var outcome = await grains.Village(code).SetProgram(terms);
         if (outcome.Failure is not null) return Problems.Result(outcome.Failure, context);
         var view = Json.Village(village, outcome.Village!, defaults.DefaultTargetWorkers);
         return outcome.Created ? TypedResults.Created($"/api/villages/{code}", view) : TypedResults.Ok(view);

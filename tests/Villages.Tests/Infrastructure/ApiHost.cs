@@ -49,6 +49,7 @@ public sealed class ApiHost : IAsyncLifetime
             ["Villages:Cluster:SiloPort"] = "0",
             ["Villages:Cluster:GatewayPort"] = "0",
             ["Logging:LogLevel:Default"] = "Debug",
+            ["Villages:Telemetry:TraceSampleRatio"] = "1",
         });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders().AddProvider(Logs);
