@@ -3,15 +3,13 @@ namespace Villages;
 /// <summary>
 /// Grain references by key without resolving the interface type through attribute reflection on
 /// every call (what IGrainFactory.GetGrain&lt;T&gt;(key) does): resolved once per interface, then
-/// reused. Hot paths (one registry entry per enrolment) make this worth having.
+/// reused. Every enrolment makes two such calls (the village, its district).
 /// </summary>
 public static class GrainAddresses
 {
     public static IVillageGrain Village(this IGrainFactory grains, string code) => Get<IVillageGrain>(grains, code);
 
     public static IRegionGrain Region(this IGrainFactory grains, string code) => Get<IRegionGrain>(grains, code);
-
-    public static INikClaimGrain NikClaim(this IGrainFactory grains, string registryKey) => Get<INikClaimGrain>(grains, registryKey);
 
     private static T Get<T>(IGrainFactory grains, string key) where T : IGrainWithStringKey
     {

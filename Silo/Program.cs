@@ -1,7 +1,8 @@
 using Villages.Hosting;
 
 // A dedicated silo: grains, membership in PostgreSQL, health and metrics for probes and scrapers.
-var builder = WebApplication.CreateBuilder(args);
+// Configuration is read once: watching appsettings files costs CPU on every node for nothing.
+var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
 using var bootLogger = LoggerFactory.Create(logging => logging.AddConsole());
 await using var localDatabase = await LocalDatabase.EnsureAsync(builder.Configuration, builder.Environment.ContentRootPath, bootLogger.CreateLogger("Villages.LocalDatabase"));
 builder.UseOrleans(silo => silo.UseVillages(builder.Configuration));

@@ -1,7 +1,8 @@
 using Villages.Hosting;
 using Villages.WebApi;
 
-var builder = WebApplication.CreateBuilder(args);
+// Configuration is read once: watching appsettings files costs CPU on every node for nothing.
+var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
 using var bootLogger = LoggerFactory.Create(logging => logging.AddConsole());
 await using var localDatabase = await LocalDatabase.EnsureAsync(builder.Configuration, builder.Environment.ContentRootPath, bootLogger.CreateLogger("Villages.LocalDatabase"));
 builder.AddVillagesWebApi();

@@ -222,8 +222,12 @@ public sealed class LocalPostgres : IAsyncDisposable
             // them on the server after their second use instead of parsing and planning every call.
             MaxAutoPrepare = 64,
             AutoPrepareMinUsages = 2,
-            // No Reset On Close stays off: the reset (DISCARD ALL, pipelined with the next command)
-            // is cheap, and skipping it is only safe if no code ever leaves session state behind.
+            // No reset when a connection returns to the pool: Npgsql's reset is seven simple-protocol
+            // statements (RESET ALL, UNLISTEN *, ...) that PostgreSQL parses every time, measured at
+            // about a tenth of the server's CPU under enrolment load. Nothing here leaves session
+            // state behind: no SET, no temporary tables, no LISTEN, no advisory locks outside a
+            // transaction.
+            NoResetOnClose = true,
         };
         return builder.ConnectionString;
     }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Villages.Domain;
 using Villages.Progress;
 using Villages.Regions;
+using Villages.Registry;
 
 namespace Villages.Village;
 
@@ -18,6 +19,7 @@ namespace Villages.Village;
 internal sealed partial class VillageGrain(
     [FromKeyedServices(VillageStorageOptions.ProviderName)] IGrainStorage storage,
     VillageRules rules,
+    NikRegistry registry,
     [FromKeyedServices(Hosting.VillagesHosting.ClockKey)] TimeProvider clock,
     VillageMetrics metrics,
     IOptions<ProgressOptions> progress,
@@ -188,32 +190,45 @@ internal sealed partial class VillageGrain(
         return planned.Count;
     }
 
-    /// <summary>Claims the worker nationally; null when granted, else why not.</summary>
+    /// <summary>
+    /// Claims the worker nationally; null when granted, else why not. A holder that no longer has
+    /// the worker (a withdrawal whose release was lost, a crash between claim and write) is asked,
+    /// and the claim moves here only if the registry row did not change in between.
+    /// </summary>
     private async Task<Failure?> ClaimAsync(string nikKey)
     {
         try
         {
-            var claim = await GrainFactory.NikClaim(nikKey).Claim(Code);
-            return claim.Granted ? null : new Failure(FailureCode.EnrolledElsewhere,
-                $"This worker is already enrolled in village {claim.HolderVillage}; withdraw them there first.",
-                "nik", OtherVillage: claim.HolderVillage);
+            for (var attempt = 0; attempt < 5; attempt++)
+            {
+                var claim = await registry.ClaimAsync(nikKey, Code);
+                if (claim.Granted) return null;
+                if (claim.Holder is null) continue; // a claim committed just now by another silo: look again
+                if (await GrainFactory.Village(claim.Holder).HoldsWorker(nikKey))
+                {
+                    return new Failure(FailureCode.EnrolledElsewhere,
+                        $"This worker is already enrolled in village {claim.Holder}; withdraw them there first.",
+                        "nik", OtherVillage: claim.Holder);
+                }
+                if (await registry.TakeOverAsync(nikKey, claim.Holder, claim.Version, Code)) return null;
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogRegistryUnavailable(ex, Code);
-            return StorageUnavailable();
         }
+        return StorageUnavailable();
     }
 
     private async Task ReleaseClaimAsync(string nikKey)
     {
         try
         {
-            await GrainFactory.NikClaim(nikKey).Release(Code);
+            await registry.ReleaseAsync(nikKey, Code);
         }
         catch (Exception ex)
         {
-            // Harmless: the registry asks this village before honouring a stale claim.
+            // Harmless: a later claim asks this village before honouring the stale row.
             LogReleaseFailed(ex, Code);
         }
     }

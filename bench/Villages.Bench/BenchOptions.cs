@@ -14,7 +14,7 @@ public sealed record BenchOptions
           --villages N         villages opened per round (default 2000; raised for a round if the last one suggests more)
           --clients N[,M...]   concurrent clients; a list runs one round each (default 16)
           --seconds S          measured seconds per round (default 15)
-          --warmup S           warm-up seconds before each round, not measured (default 3)
+          --warmup S           warm-up seconds before each round, not measured (default 10: the JIT is still tiering up before that)
           --budget RP          budgetAllocated per village (default 20160000 = 100 workers at JKK+JKM, 1,000,000 income)
           --peer PATH          the peer's run script (default ../shared/peer/sql-baseline/run from the repository root,
                                then /work/shared/peer/sql-baseline/run)
@@ -33,7 +33,7 @@ public sealed record BenchOptions
     public int Villages { get; init; } = 2000;
     public int[] Clients { get; init; } = [16];
     public int Seconds { get; init; } = 15;
-    public int Warmup { get; init; } = 3;
+    public int Warmup { get; init; } = 10;
     public long Budget { get; init; } = 20_160_000;
     public string? Peer { get; init; }
     public bool NoPeer { get; init; }

@@ -44,8 +44,7 @@ public sealed class OneVillageRuleTests(GrainFixture fixture)
             Assert.Equal(FailureCode.EnrolledElsewhere, o.Failure?.Code);
             Assert.Equal(winner.Enrollment!.VillageCode, o.Failure!.OtherVillage);
         });
-        var holder = await fixture.Grains.GetGrain<INikClaimGrain>(TestSecrets.Keys.RegistryKey(worker.Nik)).GetHolder();
-        Assert.Equal(winner.Enrollment!.VillageCode, holder);
+        Assert.Equal(winner.Enrollment!.VillageCode, await fixture.Cluster.RegistryHolderAsync(worker.Nik));
         var active = await Task.WhenAll(villages.Select(v => v.GetSnapshot()));
         Assert.Equal(1, active.Sum(s => s.ActiveEnrollments));
     }
@@ -58,13 +57,12 @@ public sealed class OneVillageRuleTests(GrainFixture fixture)
         await OpenVillage(crashed);
         var worker = Worker();
         // The first step of the protocol happened (the registry names the village), the second never did.
-        var registry = fixture.Grains.GetGrain<INikClaimGrain>(TestSecrets.Keys.RegistryKey(worker.Nik));
-        Assert.True((await registry.Claim(crashed)).Granted);
+        await fixture.Cluster.LeaveClaimAsync(worker.Nik, crashed);
 
         var retried = await elsewhere.Enroll(worker);
 
         Assert.Equal(EnrollmentResult.Created, retried.Result);
-        Assert.Equal(elsewhere.GetPrimaryKeyString(), await registry.GetHolder());
+        Assert.Equal(elsewhere.GetPrimaryKeyString(), await fixture.Cluster.RegistryHolderAsync(worker.Nik));
     }
 
     [Fact]
@@ -73,11 +71,10 @@ public sealed class OneVillageRuleTests(GrainFixture fixture)
         var code = fixture.NextVillage();
         var village = await OpenVillage(code);
         var worker = Worker();
-        var registry = fixture.Grains.GetGrain<INikClaimGrain>(TestSecrets.Keys.RegistryKey(worker.Nik));
-        Assert.True((await registry.Claim(code)).Granted);
+        await fixture.Cluster.LeaveClaimAsync(worker.Nik, code);
 
         Assert.Equal(EnrollmentResult.Created, (await village.Enroll(worker)).Result);
-        Assert.Equal(code, await registry.GetHolder());
+        Assert.Equal(code, await fixture.Cluster.RegistryHolderAsync(worker.Nik));
         Assert.Equal(1, (await village.GetSnapshot()).ActiveEnrollments);
     }
 
@@ -91,8 +88,7 @@ public sealed class OneVillageRuleTests(GrainFixture fixture)
         var enrolled = await village.Enroll(worker);
         await village.Withdraw(enrolled.Enrollment!.EnrollmentId);
         // As if the release after the withdrawal never reached the registry.
-        var registry = fixture.Grains.GetGrain<INikClaimGrain>(TestSecrets.Keys.RegistryKey(worker.Nik));
-        await registry.Claim(first);
+        await fixture.Cluster.LeaveClaimAsync(worker.Nik, first);
 
         Assert.Equal(EnrollmentResult.Created, (await other.Enroll(worker)).Result);
         Assert.Equal(FailureCode.EnrolledElsewhere, (await village.Enroll(worker)).Failure?.Code);

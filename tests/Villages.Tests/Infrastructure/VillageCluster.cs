@@ -18,6 +18,11 @@ public sealed class VillageCluster : IAsyncLifetime
     public TestCluster Cluster { get; private set; } = null!;
     public string ConnectionString { get; private set; } = null!;
     public FakeTimeProvider Clock => _clock.Clock;
+    public string ServiceId => _serviceId;
+
+    public Task<string?> RegistryHolderAsync(string nik) => RegistryRows.HolderAsync(ConnectionString, _serviceId, nik);
+
+    public Task LeaveClaimAsync(string nik, string villageCode) => RegistryRows.LeaveClaimAsync(ConnectionString, _serviceId, nik, villageCode);
     public IGrainFactory Grains => Cluster.Client;
 
     public int InitialSilos { get; init; } = 2;
