@@ -21,11 +21,17 @@ public sealed class EnrollmentOptions
 
     /// <summary>
     /// The occupations a worker can be recorded with (codes in Bahasa Indonesia); a closed list keeps
-    /// the per-occupation figures meaningful. "lainnya" takes everything else.
+    /// the per-occupation figures meaningful. Empty means <see cref="DefaultOccupations"/>: a
+    /// configured list replaces the defaults (configuration binding would otherwise append to them).
     /// </summary>
-    public List<string> Occupations { get; set; } =
+    public List<string> Occupations { get; set; } = [];
+
+    /// <summary>The campaign's vulnerable informal workers; "lainnya" takes everything else.</summary>
+    public static readonly IReadOnlyList<string> DefaultOccupations =
     [
         "nelayan", "pemulung", "marbot", "petani", "buruh-tani", "pedagang-kecil", "peternak",
         "pengrajin", "buruh-harian", "ojek", "pekerja-rumah-tangga", "guru-ngaji", "kader", "lainnya",
     ];
+
+    public IReadOnlyList<string> AllowedOccupations => Occupations.Count > 0 ? Occupations : DefaultOccupations;
 }

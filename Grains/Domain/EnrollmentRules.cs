@@ -40,9 +40,9 @@ public sealed class EnrollmentRules(EnrollmentOptions options, PremiumCalculator
             return false;
         }
         var occupation = (request.Occupation ?? "").Trim().ToLowerInvariant().Replace(' ', '-');
-        if (!options.Occupations.Contains(occupation))
+        if (!options.AllowedOccupations.Contains(occupation))
         {
-            failure = Invalid($"Unknown occupation; use one of: {string.Join(", ", options.Occupations)}.", "occupation");
+            failure = Invalid($"Unknown occupation; use one of: {string.Join(", ", options.AllowedOccupations)}.", "occupation");
             return false;
         }
         if (!premiums.TryPrice(request.MonthlyIncome, request.Programs, out var quote, out var priceProblem, out var field))

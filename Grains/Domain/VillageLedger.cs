@@ -103,13 +103,20 @@ public sealed class VillageLedger
         }
         else
         {
-            // New here, or back after a withdrawal: a fresh block of coverage from this month.
+            // New here, or back after a withdrawal: a fresh block of coverage from this month, or from
+            // the first month the withdrawn block did not already pay for.
             result = EnrollmentResult.Created;
+            var start = CoverageCalendar.MonthOf(now);
+            if (before?.WithdrawnAt is { } withdrawnAt)
+            {
+                var paidUntil = before.CoverageStart.AddMonths(CoverageCalendar.MonthsBegun(before.CoverageStart, before.CoverageMonths, withdrawnAt));
+                if (paidUntil > start) start = paidUntil;
+            }
             after = new Enrollment
             {
                 Id = id, NikKey = nikKey, Nik = request.Nik, Name = request.Name, Occupation = request.Occupation,
                 MonthlyIncome = request.MonthlyIncome, Programs = request.Programs, MonthlyPremium = request.Quote.Monthly,
-                CoverageMonths = Program.CoverageMonths, CoverageStart = CoverageCalendar.MonthOf(now),
+                CoverageMonths = Program.CoverageMonths, CoverageStart = start,
                 Status = EnrollmentStatus.Active, EnrolledAt = now, UpdatedAt = now,
                 SettledEarlier = before?.SettledEarlier ?? 0, AgentId = request.AgentId,
             };

@@ -92,6 +92,20 @@ public partial class VillageLedgerTests
     }
 
     [Fact]
+    public void Coming_back_in_the_month_of_the_withdrawal_does_not_pay_that_month_twice()
+    {
+        var ledger = Ledger();
+        ledger.Enroll(Request());
+        ledger.Withdraw(WomanNik, January2027);          // November to January stay paid
+        var laterInJanuary = January2027.AddDays(10);
+
+        var change = ledger.Enroll(Request(), laterInJanuary);
+
+        Assert.Equal(new DateOnly(2027, 2, 1), change.After.CoverageStart);
+        Assert.Equal(3 * UsualMonthly + UsualYear, ledger.Committed);
+    }
+
+    [Fact]
     public void A_village_without_a_programme_has_not_started()
     {
         Assert.Equal(VillageStatus.NotStarted, LedgerWithoutProgram().Status);
