@@ -22,6 +22,8 @@ public static class WebApiSetup
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ErrorHandler>();
         builder.Services.AddOpenApi();
+        builder.Services.AddSingleton<Progress.ProgressFeed>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Progress.ProgressFeed>());
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
         return builder;
     }
@@ -35,6 +37,7 @@ public static class WebApiSetup
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
         app.MapVillageEndpoints().MapEnrollmentEndpoints();
+        Progress.ProgressEndpoints.MapProgressEndpoints(app);
         app.MapGet("/problems/{slug}", (string slug, HttpContext context) =>
             Problems.Catalog.TryGetValue(slug, out var entry)
                 ? TypedResults.Ok(new { type = Problems.TypeOf(slug), entry.Title, entry.Status })

@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Text;
+using Villages.Regions;
+using Villages.WebApi.Api;
+
+namespace Villages.WebApi.Progress;
+
+/// <summary>
+/// Live progress, nation > province > regency > district, answered from this node's memory
+/// (see <see cref="ProgressFeed"/>), and pushed as Server-Sent Events.
+/// </summary>
+public static class ProgressEndpoints
+{
+    private const int DefaultPage = 50;
+    private const int MaximumPage = 500;
+    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
+
+    public static void MapProgressEndpoints(this IEndpointRouteBuilder app)
+    {
+        var progress = app.MapGroup("/api/progress").WithTags("Progress");
+        progress.MapGet("/", (HttpContext context, ProgressFeed feed, RegionCatalog catalog) => Get(RegionCode.Nation, context, feed, catalog))
+            .WithSummary("The nation's progress and each province's.").Produces<ProgressJson>();
+        progress.MapGet("/stream", Stream)
+            .WithSummary("Server-Sent Events: the region's progress now and at every change (coalesced), with a heartbeat.")
+            .Produces(200, contentType: "text/event-stream").ProducesProblem(400).ProducesProblem(404);
+        progress.MapGet("/{region}", Get)
+            .WithSummary("A province (PP), regency (PP.RR) or district (PP.RR.DD): its figures and each child region's. ID is the nation.")
+            .Produces<ProgressJson>().ProducesProblem(400).ProducesProblem(404);
+        progress.MapGet("/{region}/lagging", Lagging)
+            .WithSummary("Villages furthest behind their target (most workers short first), or with notStarted=true those without a programme.")
+            .Produces<LaggingJson>().ProducesProblem(400).ProducesProblem(404);
+        progress.MapGet("/{region}/agents", Agents)
+            .WithSummary("PERISAI agents' results in the region: active enrolments and monthly premiums, best first.")
+            .Produces<AgentJson[]>().ProducesProblem(400).ProducesProblem(404);
+    }
+
+    private static async Task<IResult> Get(string region, HttpContext context, ProgressFeed feed, RegionCatalog catalog)
+    {
+        if (!TryFindRegion(region, context, catalog, out var found, out var problem)) return problem;
+        var snapshot = await feed.GetAsync(found, context.RequestAborted);
+        return Results.Bytes(snapshot.Json, "application/json");
+    }
+
+    private static async Task Stream(string? region, HttpContext context, ProgressFeed feed, RegionCatalog catalog)
+    {
+        if (!TryFindRegion(region ?? RegionCode.Nation, context, catalog, out var found, out var problem))
+        {
+            await problem.ExecuteAsync(context);
+            return;
+        }
+        var response = context.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no"; // proxies must not buffer a stream
+        await response.WriteAsync("retry: 3000\n\n", context.RequestAborted);
+        await response.Body.FlushAsync(context.RequestAborted);
+        await using var changes = feed.ChangesAsync(found, context.RequestAborted).GetAsyncEnumerator(context.RequestAborted);
+        var next = changes.MoveNextAsync().AsTask();
+        try
+        {
+            while (true)
+            {
+                if (await Task.WhenAny(next, Task.Delay(Heartbeat, context.RequestAborted)) != next)
+                {
+                    await response.WriteAsync(": heartbeat\n\n", context.RequestAborted);
+                }
+                else
+                {
+                    if (!await next) break;
+                    var snapshot = changes.Current;
+                    await response.WriteAsync($"id: {snapshot.Progress.Version}\nevent: progress\ndata: ", context.RequestAborted);
+                    await response.Body.WriteAsync(snapshot.Json, context.RequestAborted);
+                    await response.WriteAsync("\n\n", context.RequestAborted);
+                    next = changes.MoveNextAsync().AsTask();
+                }
+                await response.Body.FlushAsync(context.RequestAborted);
+            }
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // the screen went away
+        }
+    }
+
+    private static async Task<IResult> Lagging(string region, HttpContext context, ProgressFeed feed, RegionCatalog catalog, IGrainFactory grains,
+        string? offset, string? limit, string? notStarted)
+    {
+        if (!TryFindRegion(region, context, catalog, out var found, out var problem)) return problem;
+        if (!TryPage(offset, limit, out var from, out var take) || !TryFlag(notStarted, out var unopened))
+        {
+            return Problems.Result("invalid-query", $"offset is a whole number from 0, limit from 1 to {MaximumPage}, notStarted true or false.", context);
+        }
+        if (unopened)
+        {
+            var page = await grains.Region(found.Code).GetNotStarted(from, take);
+            var villages = page.Codes.Select(code => catalog.Find(code)!).Select(v => ProgressMapping.Lagging(v, 0, 0) with { TargetWorkers = 0, Shortfall = 0 });
+            return TypedResults.Ok(new LaggingJson(ProgressMapping.Region(found), "not-started", page.Total, from, take, [.. villages]));
+        }
+        var snapshot = await feed.GetAsync(found, context.RequestAborted);
+        var lagging = snapshot.Progress.Figures.MostLagging;
+        var rows = lagging.Skip(from).Take(take).Select(v => ProgressMapping.Lagging(catalog.Find(v.Code)!, v.TargetWorkers, v.WorkersEnrolled));
+        var behind = snapshot.Progress.Figures.VillagesWithProgram - snapshot.Progress.Figures.VillagesAtTarget;
+        return TypedResults.Ok(new LaggingJson(ProgressMapping.Region(found), "behind-target", behind, from, take, [.. rows]));
+    }
+
+    private static async Task<IResult> Agents(string region, HttpContext context, ProgressFeed feed, RegionCatalog catalog, string? limit)
+    {
+        if (!TryFindRegion(region, context, catalog, out var found, out var problem)) return problem;
+        if (!TryPage(null, limit, out _, out var take)) return Problems.Result("invalid-query", $"limit is from 1 to {MaximumPage}.", context);
+        var snapshot = await feed.GetAsync(found, context.RequestAborted);
+        return TypedResults.Ok(snapshot.Progress.Figures.TopAgents.Take(take).Select(static a => new AgentJson(a.AgentId, a.Enrollments, a.MonthlyPremiums)).ToArray());
+    }
+
+    /// <summary>Nation (ID), province, regency or district: shape first (400), then the reference data (404).</summary>
+    private static bool TryFindRegion(string code, HttpContext context, RegionCatalog catalog, out Region region, out IResult problem)
+    {
+        region = null!;
+        problem = null!;
+        if (!RegionCode.TryParseLevel(code, out var level) || level == RegionLevel.Village)
+        {
+            problem = Problems.Result("invalid-region-code",
+                level == RegionLevel.Village && RegionCode.IsVillageCode(code)
+                    ? $"Progress is by region; a village's figures are at /api/villages/{code}."
+                    : "A region code is ID (the nation), PP (province), PP.RR (regency) or PP.RR.DD (district), e.g. 35.10.",
+                context);
+            return false;
+        }
+        if (!catalog.TryGet(code, out region))
+        {
+            problem = Problems.Result("region-not-found", $"No region {code} in the reference data (Kepmendagri 300.2.2-2138/2025).", context);
+            return false;
+        }
+        return true;
+    }
+
+    private static bool TryPage(string? offset, string? limit, out int from, out int take)
+    {
+        from = 0;
+        take = DefaultPage;
+        return (string.IsNullOrEmpty(offset) || (int.TryParse(offset, NumberStyles.None, CultureInfo.InvariantCulture, out from) && from >= 0))
+            && (string.IsNullOrEmpty(limit) || (int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out take) && take is >= 1 and <= MaximumPage));
+    }
+
+    private static bool TryFlag(string? text, out bool value)
+    {
+        value = false;
+        return string.IsNullOrEmpty(text) || bool.TryParse(text, out value);
+    }
+}
