@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Villages.Hosting;
 using Villages.WebApi.Api;
+using Villages.WebApi.Security;
 
 namespace Villages.WebApi;
 
@@ -14,6 +15,8 @@ public static class WebApiSetup
         if (cluster.CoHostSilo) builder.UseOrleans(silo => silo.UseVillages(configuration));
         else builder.UseOrleansClient(client => client.UseVillages(configuration));
         builder.Services.AddVillageRules(configuration);
+        builder.AddVillagesAuth();
+        builder.Services.AddVillagesRateLimiting(configuration);
         builder.Services.AddVillagesTelemetry(configuration, cluster.CoHostSilo ? "villages-webapi-silo" : "villages-webapi");
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = EnrollmentEndpoints.BatchBodyLimit);
@@ -30,8 +33,11 @@ public static class WebApiSetup
 
     public static WebApplication UseVillagesWebApi(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages(StatusCodeProblem);
+        app.UseVillagesAuth();
+        app.UseRateLimiter();
         app.MapOpenApi();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });

@@ -11,17 +11,21 @@ public interface IVillageGrain : IGrainWithStringKey
     Task<VillageSnapshot> GetSnapshot();
 
     [Alias("SetProgram")]
-    Task<ProgramChangeOutcome> SetProgram(ProgramTerms terms);
+    Task<ProgramChangeOutcome> SetProgram(ProgramTerms terms, Actor actor);
 
     [Alias("Enroll")]
-    Task<EnrollmentOutcome> Enroll(EnrollmentRequest request);
+    Task<EnrollmentOutcome> Enroll(EnrollmentRequest request, Actor actor);
 
     /// <summary>Many workers in one call: each row gets its own outcome, a bad row never blocks good ones.</summary>
     [Alias("EnrollBatch")]
-    Task<IReadOnlyList<EnrollmentOutcome>> EnrollBatch(IReadOnlyList<EnrollmentRequest> requests);
+    Task<IReadOnlyList<EnrollmentOutcome>> EnrollBatch(IReadOnlyList<EnrollmentRequest> requests, Actor actor);
 
     [Alias("Withdraw")]
-    Task<WithdrawalOutcome> Withdraw(string enrollmentId);
+    Task<WithdrawalOutcome> Withdraw(string enrollmentId, Actor actor);
+
+    /// <summary>The village's audit trail, newest first.</summary>
+    [Alias("GetHistory")]
+    Task<HistoryPage> GetHistory(int offset, int limit);
 
     [Alias("GetEnrollment")]
     Task<EnrollmentView?> GetEnrollment(string enrollmentId);

@@ -24,6 +24,8 @@ public sealed record Enrollment
     /// <summary>Premiums of earlier coverage periods that stay spent (months begun before a withdrawal).</summary>
     public long SettledEarlier { get; init; }
     public string? AgentId { get; init; }
+    /// <summary>The enrolment's audit trail, oldest first; only ever appended to.</summary>
+    public System.Collections.Immutable.ImmutableArray<Change> History { get; init; } = [];
 
     public bool IsActive => Status == EnrollmentStatus.Active;
 

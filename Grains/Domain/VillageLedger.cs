@@ -71,7 +71,7 @@ public sealed class VillageLedger
         return failure;
     }
 
-    public bool TryPlan(ValidEnrollment request, string id, string nikKey, DateTimeOffset now, out EnrollmentChange change, out Failure failure)
+    public bool TryPlan(ValidEnrollment request, string id, string nikKey, DateTimeOffset now, Actor actor, out EnrollmentChange change, out Failure failure)
     {
         change = null!;
         failure = null!;
@@ -100,6 +100,11 @@ public sealed class VillageLedger
                 MonthlyIncome = request.MonthlyIncome, Programs = request.Programs,
                 MonthlyPremium = request.Quote.Monthly, UpdatedAt = now,
             };
+            after = after with
+            {
+                History = before.History.Add(ChangeNotes.Make(actor, now, repriced ? ChangeKind.Repriced : ChangeKind.Updated,
+                    after.Commitment - before.Commitment, ChangeNotes.Edited(before, after))),
+            };
         }
         else
         {
@@ -119,6 +124,12 @@ public sealed class VillageLedger
                 CoverageMonths = Program.CoverageMonths, CoverageStart = start,
                 Status = EnrollmentStatus.Active, EnrolledAt = now, UpdatedAt = now,
                 SettledEarlier = before?.SettledEarlier ?? 0, AgentId = request.AgentId,
+                History = before?.History ?? [],
+            };
+            after = after with
+            {
+                History = after.History.Add(ChangeNotes.Make(actor, now, ChangeKind.Enrolled,
+                    after.Commitment - (before?.Commitment ?? 0), ChangeNotes.Enrolled(after))),
             };
         }
         var delta = after.Commitment - (before?.Commitment ?? 0);
@@ -144,7 +155,7 @@ public sealed class VillageLedger
         Put(change.After);
     }
 
-    public bool TryPlanWithdrawal(string id, DateTimeOffset now, out Withdrawal withdrawal)
+    public bool TryPlanWithdrawal(string id, DateTimeOffset now, Actor actor, out Withdrawal withdrawal)
     {
         withdrawal = null!;
         if (Find(id) is not { IsActive: true } before) return false;
@@ -158,6 +169,10 @@ public sealed class VillageLedger
             SettledEarlier = before.SettledEarlier + before.MonthlyPremium * begun,
         };
         withdrawal = new Withdrawal(before, after, before.MonthlyPremium * notBegun, notBegun);
+        withdrawal = withdrawal with
+        {
+            After = after with { History = after.History.Add(ChangeNotes.Make(actor, now, ChangeKind.Withdrawn, -withdrawal.Refund, ChangeNotes.Withdrawn(withdrawal))) },
+        };
         return true;
     }
 

@@ -54,7 +54,7 @@ internal sealed partial class VillageGrain(
 
     public Task<VillageSnapshot> GetSnapshot() => Task.FromResult(Snapshot());
 
-    public async Task<ProgramChangeOutcome> SetProgram(ProgramTerms terms)
+    public async Task<ProgramChangeOutcome> SetProgram(ProgramTerms terms, Actor actor)
     {
         var header = _store.Header;
         if (terms == header.Program) return new ProgramChangeOutcome(Snapshot(), false, null);
@@ -63,15 +63,17 @@ internal sealed partial class VillageGrain(
             return new ProgramChangeOutcome(null, false, refused);
         }
         var now = clock.GetUtcNow();
-        _store.SetHeader(header with { Program = terms, OpenedAt = header.OpenedAt ?? now, UpdatedAt = now });
+        var entry = ChangeNotes.Make(actor, now, header.Program is null ? ChangeKind.ProgramOpened : ChangeKind.ProgramChanged,
+            terms.BudgetAllocated - (header.Program?.BudgetAllocated ?? 0), ChangeNotes.Program(header.Program, terms));
+        _store.SetHeader(header with { Program = terms, OpenedAt = header.OpenedAt ?? now, UpdatedAt = now, History = [.. header.History ?? [], entry] });
         return await PersistAsync() is { } failure
             ? new ProgramChangeOutcome(null, false, failure)
             : new ProgramChangeOutcome(Snapshot(), header.Program is null, null);
     }
 
-    public async Task<EnrollmentOutcome> Enroll(EnrollmentRequest request) => (await EnrollBatch([request]))[0];
+    public async Task<EnrollmentOutcome> Enroll(EnrollmentRequest request, Actor actor) => (await EnrollBatch([request], actor))[0];
 
-    public async Task<IReadOnlyList<EnrollmentOutcome>> EnrollBatch(IReadOnlyList<EnrollmentRequest> requests)
+    public async Task<IReadOnlyList<EnrollmentOutcome>> EnrollBatch(IReadOnlyList<EnrollmentRequest> requests, Actor actor)
     {
         var outcomes = new EnrollmentOutcome[requests.Count];
         var today = CoverageCalendar.LocalDate(clock.GetUtcNow());
@@ -90,19 +92,19 @@ internal sealed partial class VillageGrain(
         // The same worker twice in one batch: later rows go in a later round, after the earlier landed.
         foreach (var round in rows.GroupBy(static r => r.Id).SelectMany(static g => g.Select((row, n) => (row, n))).GroupBy(static x => x.n).Select(static g => g.Select(x => x.row).ToList()))
         {
-            await OneAtATimePerWorker(round.Select(static r => r.Id), () => EnrollRoundAsync(round, outcomes));
+            await OneAtATimePerWorker(round.Select(static r => r.Id), () => EnrollRoundAsync(round, actor, outcomes));
         }
         return outcomes;
     }
 
-    public async Task<WithdrawalOutcome> Withdraw(string enrollmentId)
+    public async Task<WithdrawalOutcome> Withdraw(string enrollmentId, Actor actor)
     {
         var unknown = new WithdrawalOutcome(null, 0, 0, new Failure(FailureCode.EnrollmentNotFound, $"Village {Code} has no enrolment with that id."));
         if (_ledger.Find(enrollmentId) is null) return unknown;
         return await OneAtATimePerWorker([enrollmentId], async () =>
         {
             var now = clock.GetUtcNow();
-            if (!_ledger.TryPlanWithdrawal(enrollmentId, now, out var withdrawal))
+            if (!_ledger.TryPlanWithdrawal(enrollmentId, now, actor, out var withdrawal))
             {
                 // Already withdrawn: withdrawing again changes nothing and refunds nothing.
                 return _ledger.Find(enrollmentId) is { } done ? new WithdrawalOutcome(done.ToView(Code), 0, 0, null) : unknown;
@@ -137,15 +139,23 @@ internal sealed partial class VillageGrain(
 
     public Task<ChildReport> GetReport() => Task.FromResult(Report());
 
+    public Task<HistoryPage> GetHistory(int offset, int limit)
+    {
+        var programme = (_store.Header.History ?? []).Select(static c => new HistoryEntry(c, null, null));
+        var workers = _ledger.Enrollments.SelectMany(e => e.History.Select(c => new HistoryEntry(c, e.Id, Nik.Mask(e.Nik))));
+        var all = programme.Concat(workers).OrderByDescending(static h => h.Change.At).ToList();
+        return Task.FromResult(new HistoryPage([.. all.Skip(offset).Take(limit)], all.Count, offset, limit));
+    }
+
     public Task<bool> HoldsWorker(string nikKey) => Task.FromResult(_ledger.HoldsWorker(nikKey) || _workersInFlight.Contains(nikKey));
 
-    private async Task<int> EnrollRoundAsync(List<Row> round, EnrollmentOutcome[] outcomes)
+    private async Task<int> EnrollRoundAsync(List<Row> round, Actor actor, EnrollmentOutcome[] outcomes)
     {
         var now = clock.GetUtcNow();
         var planned = new List<(Row Row, EnrollmentChange Change)>();
         foreach (var row in round)
         {
-            if (!_ledger.TryPlan(row.Valid, row.Id, row.NikKey, now, out var change, out var refused))
+            if (!_ledger.TryPlan(row.Valid, row.Id, row.NikKey, now, actor, out var change, out var refused))
             {
                 outcomes[row.Index] = Reject(refused);
             }

@@ -9,7 +9,8 @@ public sealed record VillageProgramState(
     [property: Id(0)] ProgramTerms? Program,
     [property: Id(1)] DateTimeOffset? OpenedAt,
     [property: Id(2)] DateTimeOffset? UpdatedAt,
-    [property: Id(3)] int PageCountHint);
+    [property: Id(3)] int PageCountHint,
+    [property: Id(4)] Change[]? History = null);
 
 /// <summary>Up to a page's worth of enrolments, in the order they were first made.</summary>
 [GenerateSerializer, Immutable, Alias("Villages.EnrollmentPageState")]
@@ -34,4 +35,5 @@ public sealed record StoredEnrollment(
     [property: Id(9)] DateTimeOffset UpdatedAt,
     [property: Id(10)] DateTimeOffset? WithdrawnAt,
     [property: Id(11)] long SettledEarlier,
-    [property: Id(12)] string? AgentId);
+    [property: Id(12)] string? AgentId,
+    [property: Id(13)] Change[] History);

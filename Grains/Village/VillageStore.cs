@@ -126,7 +126,7 @@ internal sealed class VillageStore(IGrainStorage storage, GrainId grainId, strin
     private StoredEnrollment Seal(Enrollment e) => new(
         protector.Protect(e.Nik + "\n" + e.Name, villageCode),
         e.Occupation, e.MonthlyIncome, e.Programs, e.MonthlyPremium, e.CoverageMonths, e.CoverageStart, e.Status,
-        e.EnrolledAt, e.UpdatedAt, e.WithdrawnAt, e.SettledEarlier, e.AgentId);
+        e.EnrolledAt, e.UpdatedAt, e.WithdrawnAt, e.SettledEarlier, e.AgentId, [.. e.History]);
 
     private Enrollment Unseal(StoredEnrollment s)
     {
@@ -139,7 +139,7 @@ internal sealed class VillageStore(IGrainStorage storage, GrainId grainId, strin
             MonthlyIncome = s.MonthlyIncome, Programs = s.Programs, MonthlyPremium = s.MonthlyPremium,
             CoverageMonths = s.CoverageMonths, CoverageStart = s.CoverageStart, Status = s.Status,
             EnrolledAt = s.EnrolledAt, UpdatedAt = s.UpdatedAt, WithdrawnAt = s.WithdrawnAt,
-            SettledEarlier = s.SettledEarlier, AgentId = s.AgentId,
+            SettledEarlier = s.SettledEarlier, AgentId = s.AgentId, History = [.. s.History ?? []],
         };
     }
 

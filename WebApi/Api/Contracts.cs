@@ -30,6 +30,12 @@ public sealed record EnrollmentListJson(IReadOnlyList<EnrollmentJson> Items, int
 
 public sealed record WithdrawalJson(EnrollmentJson Enrollment, long Refund, int MonthsRefunded);
 
+public sealed record ActorJson(string Subject, string Role);
+
+public sealed record HistoryEntryJson(DateTime At, string Kind, ActorJson Actor, string? TraceId, string? EnrollmentId, string? Nik, long BudgetDelta, string What);
+
+public sealed record HistoryJson(IReadOnlyList<HistoryEntryJson> Items, int Total, int Offset, int Limit);
+
 public sealed record BatchRowJson(int Row, string Result, int Status, string? EnrollmentId, EnrollmentJson? Enrollment, Microsoft.AspNetCore.Mvc.ProblemDetails? Error);
 
 public sealed record BatchJson(int Rows, int Created, int Unchanged, int Repriced, int Updated, int Rejected, IReadOnlyList<BatchRowJson> Results);
@@ -80,6 +86,21 @@ public static class Json
     }
 
     public static DateTime? Utc(DateTimeOffset? time) => time?.UtcDateTime;
+
+    public static HistoryEntryJson History(HistoryEntry entry)
+    {
+        var c = entry.Change;
+        var kind = c.Kind switch
+        {
+            ChangeKind.ProgramOpened => "program-opened",
+            ChangeKind.ProgramChanged => "program-changed",
+            ChangeKind.Enrolled => "enrolled",
+            ChangeKind.Repriced => "repriced",
+            ChangeKind.Updated => "updated",
+            _ => "withdrawn",
+        };
+        return new HistoryEntryJson(c.At.UtcDateTime, kind, new ActorJson(c.Subject, c.Role), c.TraceId, entry.EnrollmentId, entry.MaskedNik, c.BudgetDelta, c.What);
+    }
 
     public static VillageView Village(Region village, VillageSnapshot snapshot, int defaultTarget)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Villages.Privacy;
+using Villages.WebApi.Security;
 
 namespace Villages.WebApi.Api;
 
@@ -32,16 +33,21 @@ public static class EnrollmentEndpoints
             .Produces<EnrollmentJson>().ProducesProblem(404);
         villages.MapDelete("/{code}/enrollments/{enrollmentId}", Withdraw)
             .WithSummary("Withdraws a worker: the premium of coverage months not yet begun returns to the budget.")
-            .Produces<WithdrawalJson>().ProducesProblem(404);
+            .Produces<WithdrawalJson>().ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
+        villages.MapGet("/{code}/history", History)
+            .WithSummary("The village's audit trail, newest first: who changed what, when, under which trace.")
+            .Produces<HistoryJson>().ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
     }
 
     private static async Task<IResult> Enroll(string code, HttpContext context, IGrainFactory grains)
     {
         if (!VillageEndpoints.TryFindVillage(code, context, out _, out var problem)) return problem;
+        if (AccessPolicy.Check(context, VillageAction.Enroll, code) is { } refused) return refused;
         var body = await RequestBody.JsonAsync<EnrollmentBody>(context, EnrollmentBodyLimit);
         if (body.Problem is not null) return body.Problem;
-        if (!TryRequest(body.Value!, out var request, out var invalid)) return Problems.Result(invalid, context);
-        var outcome = await grains.Village(code).Enroll(request);
+        if (AgentRule(context, [body.Value!]) is { } agentProblem) return agentProblem;
+        if (!TryRequest(body.Value! with { AgentId = AgentOf(context, body.Value!) }, out var request, out var invalid)) return Problems.Result(invalid, context);
+        var outcome = await grains.Village(code).Enroll(request, context.Actor(VillageAction.Enroll));
         if (outcome.Failure is not null) return Problems.Result(outcome.Failure, context);
         var json = Json.Enrollment(outcome.Enrollment!);
         return outcome.Result == EnrollmentResult.Created
@@ -52,6 +58,7 @@ public static class EnrollmentEndpoints
     private static async Task<IResult> EnrollBatch(string code, HttpContext context, IGrainFactory grains, Domain.EnrollmentOptions options)
     {
         if (!VillageEndpoints.TryFindVillage(code, context, out _, out var problem)) return problem;
+        if (AccessPolicy.Check(context, VillageAction.Enroll, code) is { } refused) return refused;
         var rows = new List<(int Row, EnrollmentRequest? Request, Failure? Failure)>();
         if (context.Request.ContentType?.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) == true)
         {
@@ -71,7 +78,8 @@ public static class EnrollmentEndpoints
                 var slug = csvRows.Count >= options.MaximumBatchSize ? "batch-too-large" : "malformed-request";
                 return Problems.Result(slug, csvProblem, context);
             }
-            foreach (var row in csvRows) rows.Add(ToRow(row.Number, row.Body, row.Problem));
+            if (AgentRule(context, csvRows.Select(static r => r.Body)) is { } agentProblem) return agentProblem;
+            foreach (var row in csvRows) rows.Add(ToRow(row.Number, row.Body is null ? null : row.Body with { AgentId = AgentOf(context, row.Body) }, row.Problem));
         }
         else
         {
@@ -81,13 +89,15 @@ public static class EnrollmentEndpoints
             {
                 return Problems.Result("batch-too-large", $"A batch holds at most {options.MaximumBatchSize} workers; split it or use the regency import.", context);
             }
+            if (AgentRule(context, body.Value) is { } agentProblem) return agentProblem;
             for (var i = 0; i < body.Value.Length; i++)
             {
-                rows.Add(ToRow(i + 1, body.Value[i], body.Value[i] is null ? "The row is null." : null));
+                var row = body.Value[i];
+                rows.Add(ToRow(i + 1, row is null ? null : row with { AgentId = AgentOf(context, row) }, row is null ? "The row is null." : null));
             }
         }
         var toGrain = rows.Where(static r => r.Request is not null).ToList();
-        var outcomes = toGrain.Count == 0 ? [] : await grains.Village(code).EnrollBatch([.. toGrain.Select(static r => r.Request!)]);
+        var outcomes = toGrain.Count == 0 ? [] : await grains.Village(code).EnrollBatch([.. toGrain.Select(static r => r.Request!)], context.Actor(VillageAction.Enroll));
         var byRow = toGrain.Select(static r => r.Row).Zip(outcomes).ToDictionary(static p => p.First, static p => p.Second);
         var results = rows.Select(r => BatchRow(r.Row, r.Failure is not null ? EnrollmentOutcome.Rejected(r.Failure) : byRow[r.Row])).ToList();
         int Count(string result) => results.Count(r => r.Result == result);
@@ -97,6 +107,7 @@ public static class EnrollmentEndpoints
     private static async Task<IResult> List(string code, HttpContext context, IGrainFactory grains, string? offset, string? limit)
     {
         if (!VillageEndpoints.TryFindVillage(code, context, out _, out var problem)) return problem;
+        if (AccessPolicy.Check(context, VillageAction.ReadPersonal, code) is { } refused) return refused;
         if (!TryQueryInt(offset, 0, int.MaxValue, 0, out var from) || !TryQueryInt(limit, 1, MaximumPageSize, DefaultPageSize, out var take))
         {
             return Problems.Result("invalid-query", $"offset is a whole number from 0; limit from 1 to {MaximumPageSize}.", context);
@@ -108,6 +119,7 @@ public static class EnrollmentEndpoints
     private static async Task<IResult> Get(string code, string enrollmentId, HttpContext context, IGrainFactory grains)
     {
         if (!VillageEndpoints.TryFindVillage(code, context, out _, out var problem)) return problem;
+        if (AccessPolicy.Check(context, VillageAction.ReadPersonal, code) is { } refused) return refused;
         var enrollment = WorkerKeys.IsEnrollmentIdShape(enrollmentId) ? await grains.Village(code).GetEnrollment(enrollmentId) : null;
         return enrollment is null ? NotFound(code, context) : TypedResults.Ok(Json.Enrollment(enrollment));
     }
@@ -115,10 +127,40 @@ public static class EnrollmentEndpoints
     private static async Task<IResult> Withdraw(string code, string enrollmentId, HttpContext context, IGrainFactory grains)
     {
         if (!VillageEndpoints.TryFindVillage(code, context, out _, out var problem)) return problem;
+        if (AccessPolicy.Check(context, VillageAction.Withdraw, code) is { } refused) return refused;
         if (!WorkerKeys.IsEnrollmentIdShape(enrollmentId)) return NotFound(code, context);
-        var outcome = await grains.Village(code).Withdraw(enrollmentId);
+        var outcome = await grains.Village(code).Withdraw(enrollmentId, context.Actor(VillageAction.Withdraw));
         if (outcome.Failure is not null) return Problems.Result(outcome.Failure, context);
         return TypedResults.Ok(new WithdrawalJson(Json.Enrollment(outcome.Enrollment!), outcome.Refund, outcome.MonthsRefunded));
+    }
+
+    private static async Task<IResult> History(string code, HttpContext context, IGrainFactory grains, string? offset, string? limit)
+    {
+        if (!VillageEndpoints.TryFindVillage(code, context, out _, out var problem)) return problem;
+        if (AccessPolicy.Check(context, VillageAction.ReadPersonal, code) is { } refused) return refused;
+        if (!TryQueryInt(offset, 0, int.MaxValue, 0, out var from) || !TryQueryInt(limit, 1, MaximumPageSize, DefaultPageSize, out var take))
+        {
+            return Problems.Result("invalid-query", $"offset is a whole number from 0; limit from 1 to {MaximumPageSize}.", context);
+        }
+        var page = await grains.Village(code).GetHistory(from, take);
+        return TypedResults.Ok(new HistoryJson([.. page.Items.Select(Json.History)], page.Total, page.Offset, page.Limit));
+    }
+
+    /// <summary>A PERISAI agent's enrolments carry the agent code of its token; naming another agent is refused.</summary>
+    private static IResult? AgentRule(HttpContext context, IEnumerable<EnrollmentBody?> rows)
+    {
+        var caller = context.Caller();
+        if (AccessPolicy.ActingRole(caller, VillageAction.Enroll) != Roles.PerisaiAgent) return null;
+        if (caller.AgentId is null) return Problems.Result("forbidden", "Your token carries no PERISAI agent code (claim agent_id).", context);
+        return rows.Any(r => r?.AgentId is { } named && named != caller.AgentId)
+            ? Problems.Result("forbidden", "An agent enrols under the agent code of its own token; leave agentId out.", context)
+            : null;
+    }
+
+    private static string? AgentOf(HttpContext context, EnrollmentBody body)
+    {
+        var caller = context.Caller();
+        return AccessPolicy.ActingRole(caller, VillageAction.Enroll) == Roles.PerisaiAgent ? caller.AgentId : body.AgentId;
     }
 
     /// <summary>Presence and shape checks the grain cannot make on a typed request.</summary>

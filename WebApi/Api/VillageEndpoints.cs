@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Villages.Domain;
 using Villages.Regions;
+using Villages.WebApi.Security;
 
 namespace Villages.WebApi.Api;
 
@@ -50,6 +51,7 @@ public static class VillageEndpoints
     private static async Task<IResult> PutProgram(string code, HttpContext context, IGrainFactory grains, ProgramOptions defaults)
     {
         if (!TryFindVillage(code, context, out var village, out var problem)) return problem;
+        if (AccessPolicy.Check(context, VillageAction.ChangeProgram, code) is { } refused) return refused;
         var body = await RequestBody.JsonAsync<ProgramBody>(context, ProgramBodyLimit);
         if (body.Problem is not null) return body.Problem;
         var request = body.Value!;
@@ -66,7 +68,7 @@ public static class VillageEndpoints
         var terms = new ProgramTerms(
             request.TargetWorkers ?? defaults.DefaultTargetWorkers, request.BudgetAllocated.Value,
             request.CoverageMonths ?? defaults.DefaultCoverageMonths, funding);
-        var outcome = await grains.Village(code).SetProgram(terms);
+        var outcome = await grains.Village(code).SetProgram(terms, context.Actor(VillageAction.ChangeProgram));
         if (outcome.Failure is not null) return Problems.Result(outcome.Failure, context);
         var view = Json.Village(village, outcome.Village!, defaults.DefaultTargetWorkers);
         return outcome.Created ? TypedResults.Created($"/api/villages/{code}", view) : TypedResults.Ok(view);

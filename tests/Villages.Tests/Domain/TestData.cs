@@ -74,7 +74,7 @@ internal static class TestData
     public static bool TryEnroll(this VillageLedger ledger, EnrollmentRequest request, DateTimeOffset at, out EnrollmentChange change, out Failure failure)
     {
         var valid = Valid(request);
-        if (!ledger.TryPlan(valid, IdOf(request.Nik), Keys.RegistryKey(request.Nik), at, out change, out failure)) return false;
+        if (!ledger.TryPlan(valid, IdOf(request.Nik), Keys.RegistryKey(request.Nik), at, Infrastructure.TestActors.Operator, out change, out failure)) return false;
         ledger.Reserve(change);
         ledger.Apply(change);
         return true;
@@ -88,19 +88,19 @@ internal static class TestData
 
     public static EnrollmentChange Plan(this VillageLedger ledger, EnrollmentRequest request, DateTimeOffset? at = null)
     {
-        Assert.True(ledger.TryPlan(Valid(request), IdOf(request.Nik), Keys.RegistryKey(request.Nik), at ?? Now, out var change, out var failure), failure?.Detail);
+        Assert.True(ledger.TryPlan(Valid(request), IdOf(request.Nik), Keys.RegistryKey(request.Nik), at ?? Now, Infrastructure.TestActors.Operator, out var change, out var failure), failure?.Detail);
         return change;
     }
 
     public static Failure Refusal(this VillageLedger ledger, EnrollmentRequest request, DateTimeOffset? at = null)
     {
-        Assert.False(ledger.TryPlan(Valid(request), IdOf(request.Nik), Keys.RegistryKey(request.Nik), at ?? Now, out _, out var failure));
+        Assert.False(ledger.TryPlan(Valid(request), IdOf(request.Nik), Keys.RegistryKey(request.Nik), at ?? Now, Infrastructure.TestActors.Operator, out _, out var failure));
         return failure;
     }
 
     public static Withdrawal Withdraw(this VillageLedger ledger, string nik, DateTimeOffset at)
     {
-        Assert.True(ledger.TryPlanWithdrawal(IdOf(nik), at, out var withdrawal));
+        Assert.True(ledger.TryPlanWithdrawal(IdOf(nik), at, Infrastructure.TestActors.Operator, out var withdrawal));
         ledger.Apply(withdrawal);
         return withdrawal;
     }

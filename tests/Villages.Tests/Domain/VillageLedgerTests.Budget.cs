@@ -57,7 +57,7 @@ public partial class VillageLedgerTests
         for (var serial = 1; serial <= 10; serial++)
         {
             var income = serial % 2 == 0 ? 2_000_000 : LowestIncome;
-            if (ledger.TryPlan(Valid(Request(Worker(serial), income)), IdOf(Worker(serial)), Keys.RegistryKey(Worker(serial)), Now, out var change, out _))
+            if (ledger.TryPlan(Valid(Request(Worker(serial), income)), IdOf(Worker(serial)), Keys.RegistryKey(Worker(serial)), Now, Infrastructure.TestActors.Operator, out var change, out _))
             {
                 ledger.Reserve(change);
                 if (serial % 3 != 0) ledger.Apply(change);

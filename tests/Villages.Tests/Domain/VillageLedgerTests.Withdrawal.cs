@@ -67,8 +67,8 @@ public partial class VillageLedgerTests
         ledger.Enroll(Request());
         ledger.Withdraw(WomanNik, January2027);
 
-        Assert.False(ledger.TryPlanWithdrawal(IdOf(WomanNik), January2027, out _));
-        Assert.False(ledger.TryPlanWithdrawal(IdOf(ManNik), January2027, out _));
+        Assert.False(ledger.TryPlanWithdrawal(IdOf(WomanNik), January2027, Infrastructure.TestActors.Operator, out _));
+        Assert.False(ledger.TryPlanWithdrawal(IdOf(ManNik), January2027, Infrastructure.TestActors.Operator, out _));
     }
 
     [Fact]

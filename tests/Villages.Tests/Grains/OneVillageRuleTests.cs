@@ -10,7 +10,7 @@ public sealed class OneVillageRuleTests(GrainFixture fixture)
     private async Task<IVillageGrain> OpenVillage(string code, long budget = 20_160_000)
     {
         var village = fixture.Grains.GetGrain<IVillageGrain>(code);
-        Assert.Null((await village.SetProgram(new ProgramTerms(100, budget, 12, FundingSource.SD))).Failure);
+        Assert.Null((await village.SetProgram(new ProgramTerms(100, budget, 12, FundingSource.SD), TestActors.Operator)).Failure);
         return village;
     }
 
@@ -18,10 +18,10 @@ public sealed class OneVillageRuleTests(GrainFixture fixture)
     public async Task Fifty_concurrent_enrolments_racing_for_the_last_slot_commit_exactly_what_fits()
     {
         var village = await OpenVillage(fixture.NextVillage());
-        var prefill = await village.EnrollBatch([.. Enumerable.Range(0, 99).Select(_ => Worker())]);
+        var prefill = await village.EnrollBatch([.. Enumerable.Range(0, 99).Select(_ => Worker())], TestActors.Operator);
         Assert.All(prefill, o => Assert.Equal(EnrollmentResult.Created, o.Result));
 
-        var racers = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => village.Enroll(Worker()))));
+        var racers = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => village.Enroll(Worker(), TestActors.Operator))));
 
         Assert.Single(racers, o => o.Result == EnrollmentResult.Created);
         Assert.All(racers.Where(o => o.Result != EnrollmentResult.Created), o => Assert.Equal(FailureCode.BudgetExceeded, o.Failure?.Code));
@@ -36,7 +36,7 @@ public sealed class OneVillageRuleTests(GrainFixture fixture)
         var villages = await Task.WhenAll(codes.Select(c => OpenVillage(c)));
         var worker = Worker();
 
-        var outcomes = await Task.WhenAll(villages.Select(v => Task.Run(() => v.Enroll(worker))));
+        var outcomes = await Task.WhenAll(villages.Select(v => Task.Run(() => v.Enroll(worker, TestActors.Operator))));
 
         var winner = Assert.Single(outcomes, o => o.Result == EnrollmentResult.Created);
         Assert.All(outcomes.Where(o => o != winner), o =>
@@ -59,7 +59,7 @@ public sealed class OneVillageRuleTests(GrainFixture fixture)
         // The first step of the protocol happened (the registry names the village), the second never did.
         await fixture.Cluster.LeaveClaimAsync(worker.Nik, crashed);
 
-        var retried = await elsewhere.Enroll(worker);
+        var retried = await elsewhere.Enroll(worker, TestActors.Operator);
 
         Assert.Equal(EnrollmentResult.Created, retried.Result);
         Assert.Equal(elsewhere.GetPrimaryKeyString(), await fixture.Cluster.RegistryHolderAsync(worker.Nik));
@@ -73,7 +73,7 @@ public sealed class OneVillageRuleTests(GrainFixture fixture)
         var worker = Worker();
         await fixture.Cluster.LeaveClaimAsync(worker.Nik, code);
 
-        Assert.Equal(EnrollmentResult.Created, (await village.Enroll(worker)).Result);
+        Assert.Equal(EnrollmentResult.Created, (await village.Enroll(worker, TestActors.Operator)).Result);
         Assert.Equal(code, await fixture.Cluster.RegistryHolderAsync(worker.Nik));
         Assert.Equal(1, (await village.GetSnapshot()).ActiveEnrollments);
     }
@@ -85,13 +85,13 @@ public sealed class OneVillageRuleTests(GrainFixture fixture)
         var village = await OpenVillage(first);
         var other = await OpenVillage(fixture.NextVillage());
         var worker = Worker();
-        var enrolled = await village.Enroll(worker);
-        await village.Withdraw(enrolled.Enrollment!.EnrollmentId);
+        var enrolled = await village.Enroll(worker, TestActors.Operator);
+        await village.Withdraw(enrolled.Enrollment!.EnrollmentId, TestActors.Operator);
         // As if the release after the withdrawal never reached the registry.
         await fixture.Cluster.LeaveClaimAsync(worker.Nik, first);
 
-        Assert.Equal(EnrollmentResult.Created, (await other.Enroll(worker)).Result);
-        Assert.Equal(FailureCode.EnrolledElsewhere, (await village.Enroll(worker)).Failure?.Code);
+        Assert.Equal(EnrollmentResult.Created, (await other.Enroll(worker, TestActors.Operator)).Result);
+        Assert.Equal(FailureCode.EnrolledElsewhere, (await village.Enroll(worker, TestActors.Operator)).Failure?.Code);
     }
 
     [Fact]
@@ -100,9 +100,9 @@ public sealed class OneVillageRuleTests(GrainFixture fixture)
         var from = await OpenVillage(fixture.NextVillage());
         var to = await OpenVillage(fixture.NextVillage());
         var worker = Worker();
-        var enrolled = await from.Enroll(worker);
-        Assert.Equal(FailureCode.EnrolledElsewhere, (await to.Enroll(worker)).Failure?.Code);
-        await from.Withdraw(enrolled.Enrollment!.EnrollmentId);
-        Assert.Equal(EnrollmentResult.Created, (await to.Enroll(worker)).Result);
+        var enrolled = await from.Enroll(worker, TestActors.Operator);
+        Assert.Equal(FailureCode.EnrolledElsewhere, (await to.Enroll(worker, TestActors.Operator)).Failure?.Code);
+        await from.Withdraw(enrolled.Enrollment!.EnrollmentId, TestActors.Operator);
+        Assert.Equal(EnrollmentResult.Created, (await to.Enroll(worker, TestActors.Operator)).Result);
     }
 }

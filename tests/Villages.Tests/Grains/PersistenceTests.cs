@@ -17,12 +17,12 @@ public sealed class PersistenceTests : IAsyncLifetime
     {
         var code = TestVillage(0);
         var village = _cluster.Grains.GetGrain<IVillageGrain>(code);
-        await village.SetProgram(new ProgramTerms(100, 150 * YearOfUsualPackage, 12, FundingSource.SD));
+        await village.SetProgram(new ProgramTerms(100, 150 * YearOfUsualPackage, 12, FundingSource.SD), TestActors.Operator);
         var workers = Enumerable.Range(0, 120).Select(_ => Worker()).ToList(); // three pages
-        await village.EnrollBatch(workers.Take(60).ToList());
-        foreach (var worker in workers.Skip(60)) await village.Enroll(worker);
-        var withdrawn = (await village.Enroll(workers[7])).Enrollment!.EnrollmentId;
-        await village.Withdraw(withdrawn);
+        await village.EnrollBatch(workers.Take(60).ToList(), TestActors.Operator);
+        foreach (var worker in workers.Skip(60)) await village.Enroll(worker, TestActors.Operator);
+        var withdrawn = (await village.Enroll(workers[7], TestActors.Operator)).Enrollment!.EnrollmentId;
+        await village.Withdraw(withdrawn, TestActors.Operator);
         var before = await village.GetSnapshot();
 
         await _cluster.RestartAsync();
@@ -34,10 +34,10 @@ public sealed class PersistenceTests : IAsyncLifetime
         var list = await village.ListEnrollments(0, 500);
         Assert.Equal(120, list.Total);
         Assert.Equal(EnrollmentStatus.Withdrawn, (await village.GetEnrollment(withdrawn))!.Status);
-        Assert.Equal(EnrollmentResult.Unchanged, (await village.Enroll(workers[100])).Result);
+        Assert.Equal(EnrollmentResult.Unchanged, (await village.Enroll(workers[100], TestActors.Operator)).Result);
         var other = _cluster.Grains.GetGrain<IVillageGrain>(TestVillage(1));
-        await other.SetProgram(new ProgramTerms(100, 20_160_000, 12, FundingSource.SD));
-        Assert.Equal(FailureCode.EnrolledElsewhere, (await other.Enroll(workers[0])).Failure?.Code);
+        await other.SetProgram(new ProgramTerms(100, 20_160_000, 12, FundingSource.SD), TestActors.Operator);
+        Assert.Equal(FailureCode.EnrolledElsewhere, (await other.Enroll(workers[0], TestActors.Operator)).Failure?.Code);
     }
 
     [Fact]
@@ -47,8 +47,8 @@ public sealed class PersistenceTests : IAsyncLifetime
         foreach (var code in codes)
         {
             var village = _cluster.Grains.GetGrain<IVillageGrain>(code);
-            await village.SetProgram(new ProgramTerms(100, 20_160_000, 12, FundingSource.SD));
-            await village.EnrollBatch([Worker(), Worker(), Worker()]);
+            await village.SetProgram(new ProgramTerms(100, 20_160_000, 12, FundingSource.SD), TestActors.Operator);
+            await village.EnrollBatch([Worker(), Worker(), Worker()], TestActors.Operator);
         }
 
         await _cluster.Cluster.KillSiloAsync(_cluster.Cluster.Silos[^1]);

@@ -19,7 +19,7 @@ public sealed class VillageGrainTests(GrainFixture fixture)
     {
         var village = NewVillage(out _);
         Assert.Equal(VillageStatus.NotStarted, (await village.GetSnapshot()).Status);
-        var outcome = await village.Enroll(Worker());
+        var outcome = await village.Enroll(Worker(), TestActors.Operator);
         Assert.Equal(FailureCode.ProgramNotOpen, outcome.Failure?.Code);
     }
 
@@ -27,8 +27,8 @@ public sealed class VillageGrainTests(GrainFixture fixture)
     public async Task Enrolling_commits_twelve_months_of_the_usual_package()
     {
         var village = NewVillage(out var code);
-        Assert.True((await village.SetProgram(Budget(20_160_000))).Created);
-        var outcome = await village.Enroll(Worker());
+        Assert.True((await village.SetProgram(Budget(20_160_000), TestActors.Operator)).Created);
+        var outcome = await village.Enroll(Worker(), TestActors.Operator);
         Assert.Equal(EnrollmentResult.Created, outcome.Result);
         Assert.Equal(16_800, outcome.Enrollment!.MonthlyPremium);
         Assert.Equal(YearOfUsualPackage, outcome.Enrollment.Commitment);
@@ -42,10 +42,10 @@ public sealed class VillageGrainTests(GrainFixture fixture)
     public async Task The_same_enrolment_twice_charges_once()
     {
         var village = NewVillage(out _);
-        await village.SetProgram(Budget(20_160_000));
+        await village.SetProgram(Budget(20_160_000), TestActors.Operator);
         var worker = Worker();
-        var first = await village.Enroll(worker);
-        var second = await village.Enroll(worker);
+        var first = await village.Enroll(worker, TestActors.Operator);
+        var second = await village.Enroll(worker, TestActors.Operator);
         Assert.Equal((EnrollmentResult.Created, EnrollmentResult.Unchanged), (first.Result, second.Result));
         Assert.Equal(first.Enrollment!.EnrollmentId, second.Enrollment!.EnrollmentId);
         Assert.Equal(YearOfUsualPackage, (await village.GetSnapshot()).BudgetCommitted);
@@ -55,16 +55,16 @@ public sealed class VillageGrainTests(GrainFixture fixture)
     public async Task A_changed_income_or_programme_set_reprices_within_the_budget()
     {
         var village = NewVillage(out _);
-        await village.SetProgram(Budget(YearOfUsualPackage + 100_000));
+        await village.SetProgram(Budget(YearOfUsualPackage + 100_000), TestActors.Operator);
         var worker = Worker();
-        await village.Enroll(worker);
-        var richer = await village.Enroll(worker with { MonthlyIncome = 1_500_000 });
+        await village.Enroll(worker, TestActors.Operator);
+        var richer = await village.Enroll(worker with { MonthlyIncome = 1_500_000 }, TestActors.Operator);
         Assert.Equal(EnrollmentResult.Repriced, richer.Result);
         Assert.Equal((15_000 + 6_800) * 12, richer.Enrollment!.Commitment);
-        var withJht = await village.Enroll(worker with { Programs = Programs.Jkk | Programs.Jkm | Programs.Jht });
+        var withJht = await village.Enroll(worker with { Programs = Programs.Jkk | Programs.Jkm | Programs.Jht }, TestActors.Operator);
         Assert.Equal(FailureCode.BudgetExceeded, withJht.Failure?.Code);
         Assert.Equal((15_000 + 6_800) * 12, (await village.GetSnapshot()).BudgetCommitted);
-        var renamed = await village.Enroll(worker with { MonthlyIncome = 1_500_000, Name = "Siti A." });
+        var renamed = await village.Enroll(worker with { MonthlyIncome = 1_500_000, Name = "Siti A." }, TestActors.Operator);
         Assert.Equal(EnrollmentResult.Updated, renamed.Result);
     }
 
@@ -72,11 +72,11 @@ public sealed class VillageGrainTests(GrainFixture fixture)
     public async Task The_target_is_a_goal_not_a_cap()
     {
         var village = NewVillage(out _);
-        await village.SetProgram(Budget(3 * YearOfUsualPackage, target: 2));
-        for (var i = 0; i < 3; i++) Assert.Equal(EnrollmentResult.Created, (await village.Enroll(Worker())).Result);
+        await village.SetProgram(Budget(3 * YearOfUsualPackage, target: 2), TestActors.Operator);
+        for (var i = 0; i < 3; i++) Assert.Equal(EnrollmentResult.Created, (await village.Enroll(Worker(), TestActors.Operator)).Result);
         var snapshot = await village.GetSnapshot();
         Assert.Equal((3, VillageStatus.AtTarget), (snapshot.ActiveEnrollments, snapshot.Status));
-        var refused = await village.Enroll(Worker());
+        var refused = await village.Enroll(Worker(), TestActors.Operator);
         Assert.Equal(FailureCode.BudgetExceeded, refused.Failure?.Code);
         Assert.Equal((0L, YearOfUsualPackage), (refused.Failure!.Remaining!.Value, refused.Failure.Needed!.Value));
     }
@@ -85,12 +85,12 @@ public sealed class VillageGrainTests(GrainFixture fixture)
     public async Task Lowering_the_budget_below_what_is_committed_is_refused()
     {
         var village = NewVillage(out _);
-        await village.SetProgram(Budget(20_160_000));
-        await village.Enroll(Worker());
-        await village.Enroll(Worker());
-        var refused = await village.SetProgram(Budget(YearOfUsualPackage));
+        await village.SetProgram(Budget(20_160_000), TestActors.Operator);
+        await village.Enroll(Worker(), TestActors.Operator);
+        await village.Enroll(Worker(), TestActors.Operator);
+        var refused = await village.SetProgram(Budget(YearOfUsualPackage), TestActors.Operator);
         Assert.Equal(FailureCode.BudgetBelowCommitted, refused.Failure?.Code);
-        var exact = await village.SetProgram(Budget(2 * YearOfUsualPackage));
+        var exact = await village.SetProgram(Budget(2 * YearOfUsualPackage), TestActors.Operator);
         Assert.Null(exact.Failure);
         Assert.Equal(0, exact.Village!.BudgetRemaining);
     }
@@ -99,17 +99,17 @@ public sealed class VillageGrainTests(GrainFixture fixture)
     public async Task Withdrawal_returns_whole_months_not_yet_begun()
     {
         var village = NewVillage(out _);
-        await village.SetProgram(Budget(20_160_000));
-        var enrolled = await village.Enroll(Worker());
+        await village.SetProgram(Budget(20_160_000), TestActors.Operator);
+        var enrolled = await village.Enroll(Worker(), TestActors.Operator);
         // Two months later, on the 4th in WIB: the first three months of coverage have begun.
         var start = enrolled.Enrollment!.CoverageStart.AddMonths(2).AddDays(3);
         fixture.Clock.SetUtcNow(new DateTimeOffset(start.ToDateTime(TimeOnly.MinValue), Villages.Domain.CoverageCalendar.Wib).ToUniversalTime());
-        var withdrawn = await village.Withdraw(enrolled.Enrollment!.EnrollmentId);
+        var withdrawn = await village.Withdraw(enrolled.Enrollment!.EnrollmentId, TestActors.Operator);
         Assert.Equal((9, 9 * 16_800L), (withdrawn.MonthsRefunded, withdrawn.Refund));
         Assert.Equal(EnrollmentStatus.Withdrawn, withdrawn.Enrollment!.Status);
         var snapshot = await village.GetSnapshot();
         Assert.Equal((0, 3 * 16_800L), (snapshot.ActiveEnrollments, snapshot.BudgetCommitted));
-        var again = await village.Withdraw(enrolled.Enrollment.EnrollmentId);
+        var again = await village.Withdraw(enrolled.Enrollment.EnrollmentId, TestActors.Operator);
         Assert.Equal(0, again.Refund);
     }
 
@@ -117,9 +117,9 @@ public sealed class VillageGrainTests(GrainFixture fixture)
     public async Task Batches_report_each_row_and_a_bad_row_never_blocks_good_ones()
     {
         var village = NewVillage(out _);
-        await village.SetProgram(Budget(2 * YearOfUsualPackage));
+        await village.SetProgram(Budget(2 * YearOfUsualPackage), TestActors.Operator);
         var repeated = Worker();
-        var outcomes = await village.EnrollBatch([Worker(), Worker(nik: "3510010000000001"), repeated, repeated, Worker()]);
+        var outcomes = await village.EnrollBatch([Worker(), Worker(nik: "3510010000000001"), repeated, repeated, Worker()], TestActors.Operator);
         Assert.Equal(
             [EnrollmentResult.Created, EnrollmentResult.Rejected, EnrollmentResult.Created, EnrollmentResult.Unchanged, EnrollmentResult.Rejected],
             outcomes.Select(o => o.Result));

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Trace;
 using Villages.WebApi;
+using WebSecurity = Villages.WebApi.Security;
 
 namespace Villages.Tests.Infrastructure;
 
@@ -14,11 +15,19 @@ namespace Villages.Tests.Infrastructure;
 /// The real WebApi (co-hosting a silo) on Kestrel at a loopback port, on a fresh PostgreSQL
 /// database, configured exactly as Program does. Captures every log line and finished span.
 /// </summary>
-public sealed class ApiHost : IAsyncLifetime
+public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = null, string environment = "Development") : IAsyncLifetime
 {
     private WebApplication? _app;
 
+    public ApiHost() : this(null) { }
+
+    /// <summary>Signed in as a village operator of the whole country: the tests' everyday caller.</summary>
     public HttpClient Http { get; private set; } = null!;
+
+    /// <summary>No token at all.</summary>
+    public HttpClient Anonymous { get; private set; } = null!;
+
+    public Uri BaseAddress { get; private set; } = null!;
     public string ConnectionString { get; private set; } = null!;
     public CapturedLogs Logs { get; } = new();
     public List<Activity> Spans { get; } = [];
@@ -41,7 +50,7 @@ public sealed class ApiHost : IAsyncLifetime
 
     private async Task StartAsync()
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Villages"] = ConnectionString,
@@ -50,7 +59,13 @@ public sealed class ApiHost : IAsyncLifetime
             ["Villages:Cluster:GatewayPort"] = "0",
             ["Logging:LogLevel:Default"] = "Debug",
             ["Villages:Telemetry:TraceSampleRatio"] = "1",
+            ["Villages:Auth:DevelopmentTokens:Enabled"] = "true",
+            ["Villages:Auth:DevelopmentTokens:SigningKey"] = TestSecrets.Secret,
+            // Test clients hammer the API from one address and one token: budgets far above their pace.
+            ["Villages:RateLimit:PerCallerPerSecond"] = "100000",
+            ["Villages:RateLimit:AnonymousPerSecond"] = "100000",
         });
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders().AddProvider(Logs);
         builder.AddVillagesWebApi();
@@ -58,13 +73,29 @@ public sealed class ApiHost : IAsyncLifetime
         _app = builder.Build();
         _app.UseVillagesWebApi();
         await _app.StartAsync();
-        Http = new HttpClient { BaseAddress = new Uri(_app.Urls.First()) };
+        BaseAddress = new Uri(_app.Urls.First());
+        Anonymous = new HttpClient { BaseAddress = BaseAddress };
+        Http = _app.Services.GetService<WebSecurity.DevelopmentTokenIssuer>() is null
+            ? Anonymous
+            : ClientFor(Token("test-operator", [WebSecurity.Roles.VillageOperator], [Regions.RegionCode.Nation]));
+    }
+
+    /// <summary>A token from the development issuer, as POST /dev/tokens would mint it.</summary>
+    public string Token(string subject, string[] roles, string[]? regions = null, string? agentId = null, TimeSpan? lifetime = null) =>
+        _app!.Services.GetRequiredService<WebSecurity.DevelopmentTokenIssuer>().Mint(subject, roles, regions, agentId, lifetime);
+
+    public HttpClient ClientFor(string token)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
     }
 
     private async Task StopAsync()
     {
         if (_app is null) return;
         Http.Dispose();
+        Anonymous.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
         _app = null;

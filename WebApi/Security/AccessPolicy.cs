@@ -1,0 +1,83 @@
+using Villages.WebApi.Api;
+
+namespace Villages.WebApi.Security;
+
+/// <summary>What a caller asks to do with a village.</summary>
+public enum VillageAction
+{
+    /// <summary>Enrolments and their history: names and masked NIKs.</summary>
+    ReadPersonal,
+    ChangeProgram,
+    Enroll,
+    Withdraw,
+}
+
+/// <summary>
+/// Who may do what, in one place (tested as a table in AccessPolicyTests):
+/// - anyone, even anonymous: aggregated progress and a village's programme figures, no personal data;
+/// - village operator: its own village's programme and enrolments (enrol, re-price, withdraw);
+/// - PERISAI agent: enrol in the villages of its districts, recorded under the agent code of its token;
+/// - district, regency and province officers: read their region (NIKs always masked);
+/// - national monitor and national admin: read everything; the admin also sees the Orleans dashboard.
+/// Missing or invalid token: 401. Outside one's role or region: 403.
+/// </summary>
+public static class AccessPolicy
+{
+    public static IResult? Check(HttpContext context, VillageAction action, string villageCode)
+    {
+        var caller = context.Caller();
+        if (!caller.Authenticated)
+        {
+            return Problems.Result("unauthenticated", "Sign in: this needs a bearer token from the campaign's identity provider.", context);
+        }
+        var allowed = action switch
+        {
+            VillageAction.ChangeProgram or VillageAction.Withdraw => caller.Has(Roles.VillageOperator) && caller.Covers(villageCode),
+            VillageAction.Enroll => caller.HasAny([Roles.VillageOperator, Roles.PerisaiAgent]) && caller.Covers(villageCode),
+            VillageAction.ReadPersonal => caller.HasAny([Roles.NationalMonitor, Roles.NationalAdmin])
+                || (caller.HasAny([Roles.VillageOperator, Roles.PerisaiAgent, .. Roles.Officers]) && caller.Covers(villageCode)),
+            _ => false,
+        };
+        return allowed ? null : Problems.Result("forbidden",
+            $"Your role ({Describe(caller)}) may not {Verb(action)} in village {villageCode}.", context);
+    }
+
+    /// <summary>The role a change is recorded under: the most specific one that allows it.</summary>
+    public static string ActingRole(Caller caller, VillageAction action) => action switch
+    {
+        VillageAction.Enroll when !caller.Has(Roles.VillageOperator) => Roles.PerisaiAgent,
+        _ => Roles.VillageOperator,
+    };
+
+    private static string Describe(Caller caller) => caller.Roles.Count == 0 ? "none" : string.Join(", ", caller.Roles.Order(StringComparer.Ordinal));
+
+    private static string Verb(VillageAction action) => action switch
+    {
+        VillageAction.ReadPersonal => "read enrolments",
+        VillageAction.ChangeProgram => "change the programme",
+        VillageAction.Enroll => "enrol workers",
+        _ => "withdraw workers",
+    };
+}
+
+public static class CallerExtensions
+{
+    /// <summary>The actor recorded in the audit trail: the token's subject, the role it acts in, this request's trace.</summary>
+    public static Actor Actor(this HttpContext context, VillageAction action)
+    {
+        var caller = context.Caller();
+        var trace = System.Diagnostics.Activity.Current?.TraceId.ToHexString();
+        return new Actor(caller.Subject!, AccessPolicy.ActingRole(caller, action), trace);
+    }
+
+    private const string Key = "villages.caller";
+
+    public static Caller Caller(this HttpContext context)
+    {
+        if (context.Items.TryGetValue(Key, out var cached) && cached is Caller caller) return caller;
+        var options = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuthOptions>>().Value;
+        caller = Security.Caller.From(context.User, options);
+        context.Items[Key] = caller;
+        return caller;
+    }
+}

@@ -1,0 +1,77 @@
+using System.Net;
+using System.Net.Http.Json;
+using Villages.Tests.Api;
+using Villages.Tests.Infrastructure;
+
+namespace Villages.Tests.Security;
+
+[Collection(ApiCollection.Name)]
+public sealed class HardeningTests(ApiFixture api)
+{
+    [Fact]
+    public async Task Every_response_carries_the_security_headers()
+    {
+        foreach (var path in new[] { "/api/progress", "/api/villages/35.10.01.2001", "/no/such/path" })
+        {
+            var response = await api.Http.GetAsync(path);
+            Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+            Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+            Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+            Assert.Contains("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
+            Assert.True(response.Headers.CacheControl?.NoStore);
+        }
+    }
+
+    [Fact]
+    public async Task Development_tokens_are_minted_on_request()
+    {
+        var minted = await (await api.Host.Anonymous.PostAsJsonAsync("/dev/tokens", new { subject = "op-1", roles = new[] { "village-operator" }, regions = new[] { "35.10.01.2001" } })).Json();
+        using var client = api.Host.ClientFor(minted.GetProperty("token").GetString()!);
+        var opened = await client.PutAsJsonAsync("/api/villages/35.10.01.2001/program", new { budgetAllocated = 1_000_000 });
+        Assert.True(opened.IsSuccessStatusCode, $"{opened.StatusCode}");
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.PutAsJsonAsync("/api/villages/35.10.01.2002/program", new { budgetAllocated = 1_000_000 })).StatusCode);
+        await (await api.Host.Anonymous.PostAsJsonAsync("/dev/tokens", new { subject = "x", roles = new[] { "emperor" } })).Problem(400, "malformed-request");
+    }
+}
+
+/// <summary>Hosts of their own: a production-like one (no development issuer) and one with tight rate limits.</summary>
+public sealed class HostOptionsTests
+{
+    [Fact]
+    public async Task Outside_development_there_is_no_token_issuer_and_writes_need_a_real_token()
+    {
+        var host = new ApiHost(new Dictionary<string, string?> { ["Villages:Auth:DevelopmentTokens:Enabled"] = "true" }, environment: "Production");
+        await host.InitializeAsync();
+        try
+        {
+            await (await host.Anonymous.PostAsJsonAsync("/dev/tokens", new { subject = "x", roles = new[] { "village-operator" } })).Problem(404, "not-found");
+            await (await host.Anonymous.PutAsJsonAsync("/api/villages/35.10.01.2001/program", new { budgetAllocated = 1_000_000 })).Problem(401, "unauthenticated");
+            Assert.Equal(HttpStatusCode.OK, (await host.Anonymous.GetAsync("/api/progress")).StatusCode);
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_client_over_its_budget_gets_429_with_retry_after_and_others_are_not_affected()
+    {
+        var host = new ApiHost(new Dictionary<string, string?> { ["Villages:RateLimit:AnonymousPerSecond"] = "5", ["Villages:RateLimit:BurstSeconds"] = "1" });
+        await host.InitializeAsync();
+        try
+        {
+            var responses = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => host.Anonymous.GetAsync("/api/progress")));
+            var limited = responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+            Assert.NotEmpty(limited);
+            Assert.NotNull(limited[0].Headers.RetryAfter);
+            await limited[0].Problem(429, "rate-limited");
+            Assert.Equal(HttpStatusCode.OK, (await host.Http.GetAsync("/api/progress")).StatusCode);   // a signed-in caller has its own budget
+            Assert.Equal(HttpStatusCode.OK, (await host.Anonymous.GetAsync("/health/live")).StatusCode); // probes are never limited
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+    }
+}
