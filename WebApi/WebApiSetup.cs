@@ -19,12 +19,18 @@ public static class WebApiSetup
         builder.Services.AddVillagesRateLimiting(configuration);
         builder.Services.AddVillagesTelemetry(configuration, cluster.CoHostSilo ? "villages-webapi-silo" : "villages-webapi");
 
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = EnrollmentEndpoints.BatchBodyLimit);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = ImportEndpoints.BodyLimit);
         // Amounts are numbers: "1000000" in quotes is a wrong type, not a number.
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower));
+        });
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ErrorHandler>();
         builder.Services.AddOpenApi();
+        builder.Services.Configure<Demo.DemoOptions>(configuration.GetSection(Demo.DemoOptions.Section));
+        builder.Services.AddHostedService<Demo.DemoCampaign>();
         builder.Services.AddSingleton<Progress.ProgressFeed>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Progress.ProgressFeed>());
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
@@ -43,6 +49,8 @@ public static class WebApiSetup
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
         app.MapVillageEndpoints().MapEnrollmentEndpoints();
+        app.MapExportEndpoints();
+        app.MapImportEndpoints();
         Progress.ProgressEndpoints.MapProgressEndpoints(app);
         app.MapGet("/problems/{slug}", (string slug, HttpContext context) =>
             Problems.Catalog.TryGetValue(slug, out var entry)

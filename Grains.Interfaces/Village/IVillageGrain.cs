@@ -23,6 +23,10 @@ public interface IVillageGrain : IGrainWithStringKey
     [Alias("Withdraw")]
     Task<WithdrawalOutcome> Withdraw(string enrollmentId, Actor actor);
 
+    /// <summary>The active enrolments with their NIKs in full, for a BPJS collective registration.</summary>
+    [Alias("ExportEnrollments")]
+    Task<IReadOnlyList<EnrollmentExport>> ExportEnrollments();
+
     /// <summary>The village's audit trail, newest first.</summary>
     [Alias("GetHistory")]
     Task<HistoryPage> GetHistory(int offset, int limit);

@@ -139,6 +139,24 @@ internal sealed partial class VillageGrain(
 
     public Task<ChildReport> GetReport() => Task.FromResult(Report());
 
+    public Task<IReadOnlyList<EnrollmentExport>> ExportEnrollments()
+    {
+        var today = CoverageCalendar.LocalDate(clock.GetUtcNow());
+        IReadOnlyList<EnrollmentExport> rows = [.. _ledger.Enrollments
+            .Where(static e => e.IsActive)
+            .OrderBy(static e => e.EnrolledAt)
+            .Select(e =>
+            {
+                // The NIK was valid when enrolled; its facts are read back without the age limits of today.
+                Nik.TryValidate(e.Nik, today, Unlimited, out var facts, out _);
+                return new EnrollmentExport(e.Id, e.Nik, e.Name, facts.BirthDate, facts.Sex == Sex.Female, e.Occupation, e.MonthlyIncome,
+                    e.Programs, e.MonthlyPremium, e.CoverageMonths, e.CoverageStart, e.CoverageEnd, e.EnrolledAt, e.AgentId);
+            })];
+        return Task.FromResult(rows);
+    }
+
+    private static readonly EnrollmentOptions Unlimited = new() { MinimumAgeYears = 0, MaximumAgeYears = 200 };
+
     public Task<HistoryPage> GetHistory(int offset, int limit)
     {
         var programme = (_store.Header.History ?? []).Select(static c => new HistoryEntry(c, null, null));

@@ -11,7 +11,8 @@ namespace Villages.WebApi.Api;
 /// </summary>
 public static class EnrollmentCsv
 {
-    public sealed record Row(int Number, EnrollmentBody? Body, string? Problem);
+    /// <summary>A row as read; VillageCode only when the file names villages (a regency import).</summary>
+    public sealed record Row(int Number, EnrollmentBody? Body, string? Problem, string? VillageCode = null);
 
     private static readonly Dictionary<string, string> Aliases = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -19,9 +20,11 @@ public static class EnrollmentCsv
         ["monthlyincome"] = "monthlyIncome", ["monthly_income"] = "monthlyIncome", ["income"] = "monthlyIncome",
         ["penghasilan"] = "monthlyIncome", ["programs"] = "programs", ["program"] = "programs",
         ["agentid"] = "agentId", ["agent_id"] = "agentId", ["agent"] = "agentId", ["agen"] = "agentId",
+        ["villagecode"] = "villageCode", ["village_code"] = "villageCode", ["village"] = "villageCode",
+        ["kodedesa"] = "villageCode", ["kode_desa"] = "villageCode", ["kode desa"] = "villageCode",
     };
 
-    public static async Task<(List<Row> Rows, string? Problem)> ReadAsync(Stream body, int maximumRows, CancellationToken cancellationToken)
+    public static async Task<(List<Row> Rows, string? Problem)> ReadAsync(Stream body, int maximumRows, CancellationToken cancellationToken, bool withVillage = false)
     {
         using var reader = new StreamReader(body);
         var config = new CsvConfiguration(CultureInfo.InvariantCulture)
@@ -42,10 +45,11 @@ public static class EnrollmentCsv
         {
             if (Aliases.TryGetValue(csv.HeaderRecord[i].Trim(), out var canonical)) columns.TryAdd(canonical, i);
         }
-        var missing = new[] { "nik", "name", "occupation", "monthlyIncome" }.Where(c => !columns.ContainsKey(c)).ToList();
+        string[] required = withVillage ? ["villageCode", "nik", "name", "occupation", "monthlyIncome"] : ["nik", "name", "occupation", "monthlyIncome"];
+        var missing = required.Where(c => !columns.ContainsKey(c)).ToList();
         if (missing.Count > 0)
         {
-            return ([], $"The CSV header lacks {string.Join(", ", missing)} (expected nik,name,occupation,monthlyIncome,programs,agentId).");
+            return ([], $"The CSV header lacks {string.Join(", ", missing)} (expected {(withVillage ? "villageCode," : "")}nik,name,occupation,monthlyIncome,programs,agentId).");
         }
         var rows = new List<Row>();
         while (await csv.ReadAsync())
@@ -57,14 +61,14 @@ public static class EnrollmentCsv
             var incomeText = Field("monthlyIncome");
             if (!long.TryParse(incomeText, NumberStyles.None, CultureInfo.InvariantCulture, out var income))
             {
-                rows.Add(new Row(number, null, "monthlyIncome must be a whole number of rupiah, digits only."));
+                rows.Add(new Row(number, null, "monthlyIncome must be a whole number of rupiah, digits only.", Field("villageCode")));
                 continue;
             }
             var programsText = Field("programs");
             var programs = string.IsNullOrWhiteSpace(programsText)
                 ? null
                 : programsText.Split([';', '|', '+', ' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            rows.Add(new Row(number, new EnrollmentBody(Field("nik"), Field("name"), Field("occupation"), income, programs, Field("agentId")), null));
+            rows.Add(new Row(number, new EnrollmentBody(Field("nik"), Field("name"), Field("occupation"), income, programs, Field("agentId")), null, Field("villageCode")));
         }
         return (rows, null);
     }

@@ -10,6 +10,8 @@ public enum VillageAction
     ChangeProgram,
     Enroll,
     Withdraw,
+    /// <summary>The NIKs in full, for a BPJS collective registration.</summary>
+    ExportPersonal,
 }
 
 /// <summary>
@@ -18,28 +20,31 @@ public enum VillageAction
 /// - village operator: its own village's programme and enrolments (enrol, re-price, withdraw);
 /// - PERISAI agent: enrol in the villages of its districts, recorded under the agent code of its token;
 /// - district, regency and province officers: read their region (NIKs always masked);
-/// - national monitor and national admin: read everything; the admin also sees the Orleans dashboard.
+/// - national monitor and national admin: read everything; the admin also sees the Orleans dashboard;
+/// - BPJS branch: reads its region and exports it with full NIKs, as does a village's own operator.
 /// Missing or invalid token: 401. Outside one's role or region: 403.
 /// </summary>
 public static class AccessPolicy
 {
-    public static IResult? Check(HttpContext context, VillageAction action, string villageCode)
+    public static IResult? Check(HttpContext context, VillageAction action, string regionOrVillage)
     {
         var caller = context.Caller();
         if (!caller.Authenticated)
         {
             return Problems.Result("unauthenticated", "Sign in: this needs a bearer token from the campaign's identity provider.", context);
         }
+        var code = regionOrVillage;
         var allowed = action switch
         {
-            VillageAction.ChangeProgram or VillageAction.Withdraw => caller.Has(Roles.VillageOperator) && caller.Covers(villageCode),
-            VillageAction.Enroll => caller.HasAny([Roles.VillageOperator, Roles.PerisaiAgent]) && caller.Covers(villageCode),
+            VillageAction.ChangeProgram or VillageAction.Withdraw => caller.Has(Roles.VillageOperator) && caller.Covers(code),
+            VillageAction.Enroll => caller.HasAny([Roles.VillageOperator, Roles.PerisaiAgent]) && caller.Covers(code),
             VillageAction.ReadPersonal => caller.HasAny([Roles.NationalMonitor, Roles.NationalAdmin])
-                || (caller.HasAny([Roles.VillageOperator, Roles.PerisaiAgent, .. Roles.Officers]) && caller.Covers(villageCode)),
+                || (caller.HasAny([Roles.VillageOperator, Roles.PerisaiAgent, Roles.BpjsBranch, .. Roles.Officers]) && caller.Covers(code)),
+            VillageAction.ExportPersonal => caller.HasAny([Roles.VillageOperator, Roles.BpjsBranch]) && caller.Covers(code),
             _ => false,
         };
         return allowed ? null : Problems.Result("forbidden",
-            $"Your role ({Describe(caller)}) may not {Verb(action)} in village {villageCode}.", context);
+            $"Your role ({Describe(caller)}) may not {Verb(action)} in {code}.", context);
     }
 
     /// <summary>The role a change is recorded under: the most specific one that allows it.</summary>
@@ -56,6 +61,7 @@ public static class AccessPolicy
         VillageAction.ReadPersonal => "read enrolments",
         VillageAction.ChangeProgram => "change the programme",
         VillageAction.Enroll => "enrol workers",
+        VillageAction.ExportPersonal => "export NIKs",
         _ => "withdraw workers",
     };
 }

@@ -13,9 +13,11 @@ public static class Roles
     public const string ProvinceOfficer = "province-officer";
     public const string NationalMonitor = "national-monitor";
     public const string NationalAdmin = "national-admin";
+    /// <summary>A BPJS Ketenagakerjaan branch office: reads its region and exports it, NIKs in full, for collective registration.</summary>
+    public const string BpjsBranch = "bpjs-branch";
 
     public static readonly IReadOnlyList<string> All =
-        [VillageOperator, PerisaiAgent, DistrictOfficer, RegencyOfficer, ProvinceOfficer, NationalMonitor, NationalAdmin];
+        [VillageOperator, PerisaiAgent, DistrictOfficer, RegencyOfficer, ProvinceOfficer, NationalMonitor, NationalAdmin, BpjsBranch];
 
     public static readonly IReadOnlyList<string> Officers = [DistrictOfficer, RegencyOfficer, ProvinceOfficer];
 }

@@ -60,6 +60,7 @@ public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = nul
             ["Logging:LogLevel:Default"] = "Debug",
             ["Villages:Telemetry:TraceSampleRatio"] = "1",
             ["Villages:Auth:DevelopmentTokens:Enabled"] = "true",
+            ["Villages:Demo:Enabled"] = "false",
             ["Villages:Auth:DevelopmentTokens:SigningKey"] = TestSecrets.Secret,
             // Test clients hammer the API from one address and one token: budgets far above their pace.
             ["Villages:RateLimit:PerCallerPerSecond"] = "100000",
