@@ -88,16 +88,16 @@ try
         if (setup.FirstProblem is not null) Console.WriteLine($"  first problem: {setup.FirstProblem}");
         Console.WriteLine($"  load: {options.Warmup} s warm-up, {options.Seconds} s measured...");
 
+        var window = MeasureWindow.FromNow(TimeSpan.FromSeconds(options.Warmup), TimeSpan.FromSeconds(options.Seconds));
         var before = default(CpuSampler.Sample?);
         var sampling = Task.Run(async () =>
         {
-            await Task.Delay(TimeSpan.FromSeconds(options.Warmup), ct);
+            await MeasureWindow.DelayUntilAsync(window.Start, ct);
             before = cpu.Take();
-            await Task.Delay(TimeSpan.FromSeconds(options.Seconds), ct);
+            await MeasureWindow.DelayUntilAsync(window.End, ct);
             return cpu.Take();
         }, ct);
-        var round = await LoadRunner.RunAsync(http, baseUrl, villages, options.WorkersPerVillage, niks, clients,
-            TimeSpan.FromSeconds(options.Warmup), TimeSpan.FromSeconds(options.Seconds), ct);
+        var round = await LoadRunner.RunAsync(http, baseUrl, villages, options.WorkersPerVillage, niks, clients, window, acks: null, ct);
         round.Cpu = CpuSampler.Between(before, await sampling);
         BenchReport.PrintRound(round);
         rounds.Add(round);
