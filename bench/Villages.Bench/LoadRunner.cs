@@ -13,6 +13,15 @@ public sealed record RoundResult(
     long WarmupRequests, long WarmupNon201, long Discarded, bool CapacityExceeded)
 {
     public CpuSplit? Cpu { get; set; }
+
+    /// <summary>The province whose progress the readers read (the one with the most of the round's villages).</summary>
+    public string? Province { get; set; }
+
+    /// <summary>The progress readers' figures per endpoint (nation, province), in the same window; null without readers.</summary>
+    public ReadResult[]? Reads { get; set; }
+
+    /// <summary>201 -> national figures, for the enrolments acknowledged in the window; null when not sampled.</summary>
+    public StalenessResult? Staleness { get; set; }
 }
 
 /// <summary>
