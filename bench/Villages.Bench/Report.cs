@@ -137,7 +137,7 @@ public sealed record BenchReport(MachineInfo Machine, BenchOptions Options, stri
         Console.WriteLine();
         Console.WriteLine("Progress reads. Ours: GET /api/progress (nation) and /api/progress/{province} by the readers, DURING each round's enrolment load,");
         Console.WriteLine("sharing the machine with it. Peer: pgbench national.sql (an aggregate over 83,762 village rows), 4 clients, in its OWN phase");
-        Console.WriteLine("after our service stopped, nothing else running; pgbench gives its mean latency only. Staleness: 201 -> national figures.");
+        Console.WriteLine("after our service stopped, with no load of ours; pgbench gives its mean latency only. Staleness: 201 -> national figures.");
         Console.WriteLine($"{"clients",7} | {"natl reads/s",12} | {"p50 ms",7} | {"p99 ms",7} | {"prov reads/s",12} | {"p50 ms",7} | {"p99 ms",7} | " +
             $"{"peer natl tps",13} | {"peer mean ms",12} | {"natl ours/peer",14} | {"staleness p50/p99/max ms",24}");
         Console.WriteLine(new string('-', 152));
