@@ -6,7 +6,8 @@ namespace Villages.Bench;
 public sealed record BenchOptions
 {
     public const string Usage = """
-        Villages.Bench: enrolments per second through the HTTP API, next to the plain-SQL peer.
+        Villages.Bench: enrolments per second through the HTTP API, next to the plain-SQL peer; live-progress
+        reads and staleness measured during the same load.
 
         usage: Villages.Bench [single] [options]
           --url URL            measure a running service instead of starting one (PostgreSQL for the peer is still started)
@@ -15,6 +16,9 @@ public sealed record BenchOptions
           --clients N[,M...]   concurrent clients; a list runs one round each (default 16)
           --seconds S          measured seconds per round (default 15)
           --warmup S           warm-up seconds before each round, not measured (default 10: the JIT is still tiering up before that)
+          --readers N          progress readers during each round's measured window, alternating GET /api/progress
+                               and GET /api/progress/{the province with most of the round's villages} (default 4; 0: none)
+          --sample-ms MS       staleness: sample the national figures every MS ms from the window's start (default 20; 0: off)
           --budget RP          budgetAllocated per village (default 20160000 = 100 workers at JKK+JKM, 1,000,000 income)
           --peer PATH          the peer's run script (default ../shared/peer/sql-baseline/run from the repository root,
                                then /work/shared/peer/sql-baseline/run)
@@ -35,6 +39,8 @@ public sealed record BenchOptions
     public int Seconds { get; init; } = 15;
     public int Warmup { get; init; } = 10;
     public long Budget { get; init; } = 20_160_000;
+    public int Readers { get; init; } = 4;
+    public int SampleMs { get; init; } = 20;
     public string? Peer { get; init; }
     public bool NoPeer { get; init; }
     public int? Seed { get; init; }
@@ -68,6 +74,8 @@ public sealed record BenchOptions
                 "--seconds" => o with { Seconds = Positive(arg, Value()) },
                 "--warmup" => o with { Warmup = NonNegative(arg, Value()) },
                 "--budget" => o with { Budget = long.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var b) && b >= PremiumPerWorker ? b : throw new ArgumentException($"--budget must be at least {PremiumPerWorker}.") },
+                "--readers" => o with { Readers = NonNegative(arg, Value()) },
+                "--sample-ms" => o with { SampleMs = NonNegative(arg, Value()) },
                 "--peer" => o with { Peer = Value() },
                 "--no-peer" => o with { NoPeer = true },
                 "--seed" => o with { Seed = NonNegative(arg, Value()) },

@@ -13,12 +13,23 @@ public sealed record RoundResult(
     long WarmupRequests, long WarmupNon201, long Discarded, bool CapacityExceeded)
 {
     public CpuSplit? Cpu { get; set; }
+
+    /// <summary>The province whose progress the readers read (the one with the most of the round's villages).</summary>
+    public string? Province { get; set; }
+
+    /// <summary>The progress readers' figures per endpoint (nation, province), in the same window; null without readers.</summary>
+    public ReadResult[]? Reads { get; set; }
+
+    /// <summary>201 -> national figures, for the enrolments acknowledged in the window; null when not sampled.</summary>
+    public StalenessResult? Staleness { get; set; }
 }
 
 /// <summary>
 /// N clients, each a loop of POST /api/villages/{code}/enrollments with a fresh NIK, over one shared
 /// HttpClient. A request counts if it started after the warm-up and finished inside the window;
-/// the villages are used round-robin so none gets more workers than its budget pays for.
+/// the villages are used round-robin so none gets more workers than its budget pays for. When asked,
+/// the moment each 201 reached its client (warm-up and straddling ones included) is handed back: the
+/// staleness measurement compares them with the national count.
 /// </summary>
 public static class LoadRunner
 {
@@ -26,13 +37,14 @@ public static class LoadRunner
 
     public static async Task<RoundResult> RunAsync(
         HttpClient http, Uri baseUrl, IReadOnlyList<string> villages, int workersPerVillage, NikFactory niks,
-        int clients, TimeSpan warmup, TimeSpan duration, CancellationToken ct)
+        int clients, MeasureWindow window, List<long>? acks, CancellationToken ct)
     {
         var targets = villages.Select(code => new Uri(baseUrl, $"/api/villages/{code}/enrollments")).ToArray();
-        var shared = new Shared(targets, (long)villages.Count * workersPerVillage, niks);
-        var start = Stopwatch.GetTimestamp();
-        shared.MeasureStart = start + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
-        shared.MeasureEnd = shared.MeasureStart + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var shared = new Shared(targets, (long)villages.Count * workersPerVillage, niks)
+        {
+            MeasureStart = window.Start,
+            MeasureEnd = window.End,
+        };
 
         var loops = Enumerable.Range(0, clients).Select(_ => Task.Run(() => ClientLoopAsync(http, shared, ct), ct)).ToArray();
         var stats = await Task.WhenAll(loops);
@@ -49,11 +61,12 @@ public static class LoadRunner
             warmupRequests += s.WarmupRequests;
             warmupNon201 += s.WarmupNon201;
             discarded += s.Discarded;
+            acks?.AddRange(s.Acks);
         }
 
         var created = statuses.GetValueOrDefault("201");
-        var seconds = duration.TotalSeconds;
-        return new RoundResult(clients, villages.Count, warmup.TotalSeconds, seconds, created, statuses.Values.Sum(),
+        var seconds = window.Seconds;
+        return new RoundResult(clients, villages.Count, window.WarmupSeconds, seconds, created, statuses.Values.Sum(),
             created / seconds, latency.PercentileMs(50), latency.PercentileMs(90), latency.PercentileMs(99), latency.MaxMs, latency.MeanMs,
             statuses, problems, warmupRequests, warmupNon201, discarded, Interlocked.Read(ref shared.Next) > shared.Capacity);
     }
@@ -90,6 +103,7 @@ public static class LoadRunner
             catch (TaskCanceledException) when (!ct.IsCancellationRequested) { key = "timeout"; problem = "HttpClient timeout"; }
             catch (OperationCanceledException) { break; }
             var t1 = Stopwatch.GetTimestamp();
+            if (key == "201") stats.Acks.Add(t1);
 
             if (t0 < shared.MeasureStart)
             {
@@ -128,5 +142,6 @@ public static class LoadRunner
         public long WarmupRequests;
         public long WarmupNon201;
         public long Discarded;
+        public readonly List<long> Acks = new(4096);
     }
 }

@@ -69,6 +69,31 @@ try
         MaxConnectionsPerServer = Math.Max(options.Clients.Max(), 16),
         PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
     }) { Timeout = TimeSpan.FromSeconds(60) };
+    // The progress readers and the staleness sampler have connections of their own: they never queue
+    // behind the enrolment clients in one pool.
+    using var reads = new HttpClient(new SocketsHttpHandler
+    {
+        UseProxy = false,
+        UseCookies = false,
+        MaxConnectionsPerServer = options.Readers + 2,
+        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+    }) { Timeout = TimeSpan.FromSeconds(60) };
+    // Staleness needs the national count of bench enrolments only: the count before the first round is subtracted.
+    long? baseline = null;
+    if (options.SampleMs > 0)
+    {
+        try
+        {
+            baseline = await StalenessSampler.ReadEnrolledAsync(reads, baseUrl, ct);
+            Console.WriteLine($"National workersEnrolled before the first round: {baseline:N0}" +
+                (baseline > 0 ? " (not a fresh database: the staleness figures assume nobody else enrols meanwhile)" : ""));
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException)
+        {
+            Console.WriteLine($"Staleness not measured: {ex.Message}");
+        }
+    }
+    var acks = new List<long>();   // every 201 of the run, its receipt time (Stopwatch ticks)
     var cpu = new CpuSampler(service?.Pid, postgres?.PostmasterPid());
 
     RoundResult? previous = null;
@@ -86,19 +111,40 @@ try
         Console.WriteLine($"  opened {setup.Opened:N0}/{setup.Villages:N0} in {setup.Took.TotalSeconds:0.0} s ({setup.Villages / setup.Took.TotalSeconds:N0}/s); " +
             $"statuses: {string.Join(", ", setup.Statuses.Select(s => $"{s.Key} x{s.Value}"))}");
         if (setup.FirstProblem is not null) Console.WriteLine($"  first problem: {setup.FirstProblem}");
-        Console.WriteLine($"  load: {options.Warmup} s warm-up, {options.Seconds} s measured...");
+        // The readers' province: the one that receives the most of this round's load.
+        var province = villages.GroupBy(v => v[..2], StringComparer.Ordinal).MaxBy(g => g.Count())!;
+        Console.WriteLine($"  load: {options.Warmup} s warm-up, {options.Seconds} s measured" +
+            (options.Readers > 0 ? $"; {options.Readers} progress readers in the window (nation and province {province.Key} {RegionCatalog.Default.Find(province.Key)?.Name}, {province.Count():N0} of the villages)" : "; no progress readers") +
+            (baseline is not null ? $"; national figures sampled every {options.SampleMs} ms" : "") + "...");
 
+        var window = MeasureWindow.FromNow(TimeSpan.FromSeconds(options.Warmup), TimeSpan.FromSeconds(options.Seconds));
         var before = default(CpuSampler.Sample?);
         var sampling = Task.Run(async () =>
         {
-            await Task.Delay(TimeSpan.FromSeconds(options.Warmup), ct);
+            await MeasureWindow.DelayUntilAsync(window.Start, ct);
             before = cpu.Take();
-            await Task.Delay(TimeSpan.FromSeconds(options.Seconds), ct);
+            await MeasureWindow.DelayUntilAsync(window.End, ct);
             return cpu.Take();
         }, ct);
-        var round = await LoadRunner.RunAsync(http, baseUrl, villages, options.WorkersPerVillage, niks, clients,
-            TimeSpan.FromSeconds(options.Warmup), TimeSpan.FromSeconds(options.Seconds), ct);
+        var readers = options.Readers > 0 ? ProgressReaders.RunAsync(reads, baseUrl, province.Key, options.Readers, window, ct) : null;
+        using var stopSampler = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var sampler = baseline is null ? null : new StalenessSampler(reads, baseUrl, TimeSpan.FromMilliseconds(options.SampleMs));
+        var sampled = sampler?.RunAsync(window, baseline!.Value, stopSampler.Token);
+        var round = await LoadRunner.RunAsync(http, baseUrl, villages, options.WorkersPerVillage, niks, clients, window, acks, ct);
         round.Cpu = CpuSampler.Between(before, await sampling);
+        round.Province = province.Key;
+        if (readers is not null) round.Reads = await readers;
+        if (sampler is not null)
+        {
+            // Keep sampling after the load until every acknowledged enrolment is counted nationally (or the tail passes).
+            acks.Sort();
+            var loadEnded = System.Diagnostics.Stopwatch.GetTimestamp();
+            await sampler.WaitForCountAsync(acks.Count, StalenessSampler.Tail, ct);
+            var tail = System.Diagnostics.Stopwatch.GetElapsedTime(loadEnded).TotalSeconds;
+            await stopSampler.CancelAsync();
+            await sampled!;
+            round.Staleness = sampler.Result(acks, window, baseline!.Value, tail);
+        }
         BenchReport.PrintRound(round);
         rounds.Add(round);
         previous = round;

@@ -74,6 +74,32 @@ public sealed record BenchReport(MachineInfo Machine, BenchOptions Options, stri
         {
             Console.WriteLine($"  NOTE: more requests than the {r.Villages:N0} villages' budgets pay for: raise --villages or --budget.");
         }
+        foreach (var read in r.Reads ?? [])
+        {
+            Console.WriteLine(
+                $"  {read.Endpoint,-8} GET {read.Path}: {read.Reads:N0} reads = {read.ReadsPerSecond:N0}/s; latency ms p50 {read.P50Ms:0.000}  p90 {read.P90Ms:0.000}  " +
+                $"p99 {read.P99Ms:0.000}  max {read.MaxMs:0.00}  mean {read.MeanMs:0.000}; {read.MeanBytes / 1024.0:0.0} kB each");
+            if (read.Statuses.Keys.Any(k => k != "200"))
+            {
+                Console.WriteLine($"    statuses: {string.Join(", ", read.Statuses.Select(s => $"{s.Key} x{s.Value:N0}"))}");
+                foreach (var (status, body) in read.FirstProblems) Console.WriteLine($"    first {status}: {body}");
+            }
+        }
+        if (r.Reads is { Length: > 0 } reads)
+        {
+            Console.WriteLine($"  ({reads[0].Readers} readers, each alternating the two endpoints, during the enrolment load above; 200 answers only)");
+        }
+        if (r.Staleness is { } s)
+        {
+            Console.WriteLine(
+                $"  staleness, 201 -> national totals.workersEnrolled, of the {s.Measured:N0} enrolments acked in the window: ms p50 {s.P50Ms:0}  " +
+                $"p90 {s.P90Ms:0}  p99 {s.P99Ms:0}  max {s.MaxMs:0}  mean {s.MeanMs:0}");
+            Console.WriteLine(
+                $"    from {s.Samples:N0} samples of GET /api/progress, one every {s.IntervalMs:0.0} ms (read p50 {s.SampleP50Ms:0.000} ms, max {s.SampleMaxMs:0.00} ms), " +
+                $"sampled {s.TailSeconds:0.0} s past the load; {s.SeenBeforeAck:N0} counted before their 201 arrived, {s.NeverSeen:N0} never counted" +
+                (s.Backwards > 0 ? $", the count went down {s.Backwards:N0} times" : "") +
+                (s.FailedSamples > 0 ? $", {s.FailedSamples:N0} samples failed (first: {s.FirstProblem})" : ""));
+        }
         if (r.Cpu is { } cpu) Console.WriteLine("  " + CpuSampler.Describe(cpu));
     }
 
@@ -93,8 +119,53 @@ public sealed record BenchReport(MachineInfo Machine, BenchOptions Options, stri
         }
         if (PeerNote is not null) Console.WriteLine($"peer: {PeerNote}");
         foreach (var p in Peer.Where(p => p.Error is not null)) Console.WriteLine($"peer with {p.Clients} clients failed: {p.Error}");
+        PrintReadsSummary();
         Console.WriteLine($"target: {Target}; {Options.Seconds} s measured after {Options.Warmup} s warm-up per round");
         Console.WriteLine(Machine);
+    }
+
+    /// <summary>Goal of the live-progress reads: national p99 under this many ms...</summary>
+    public const double GoalP99Ms = 5;
+
+    /// <summary>...at this many times the peer's national reads per second.</summary>
+    public const double GoalRatio = 50;
+
+    private void PrintReadsSummary()
+    {
+        if (!Rounds.Any(r => r.Reads is not null || r.Staleness is not null)) return;
+        static string F(double? v, string format) => v is { } x && !double.IsNaN(x) ? x.ToString(format, CultureInfo.InvariantCulture) : "-";
+        Console.WriteLine();
+        Console.WriteLine("Progress reads. Ours: GET /api/progress (nation) and /api/progress/{province} by the readers, DURING each round's enrolment load,");
+        Console.WriteLine("sharing the machine with it. Peer: pgbench national.sql (an aggregate over 83,762 village rows), 4 clients, in its OWN phase");
+        Console.WriteLine("after our service stopped, with no load of ours; pgbench gives its mean latency only. Staleness: 201 -> national figures.");
+        Console.WriteLine($"{"clients",7} | {"natl reads/s",12} | {"p50 ms",7} | {"p99 ms",7} | {"prov reads/s",12} | {"p50 ms",7} | {"p99 ms",7} | " +
+            $"{"peer natl tps",13} | {"peer mean ms",12} | {"natl ours/peer",14} | {"staleness p50/p99/max ms",24}");
+        Console.WriteLine(new string('-', 152));
+        foreach (var r in Rounds)
+        {
+            var nation = r.Reads?.FirstOrDefault(x => x.Endpoint == "nation");
+            var province = r.Reads?.FirstOrDefault(x => x.Endpoint == "province");
+            var p = Peer.FirstOrDefault(x => x.Clients == r.Clients);
+            var ratio = nation is not null && p?.NationalReadTps is > 0 ? nation.ReadsPerSecond / p.NationalReadTps.Value : (double?)null;
+            var staleness = r.Staleness is { } s ? $"{F(s.P50Ms, "0")} / {F(s.P99Ms, "0")} / {F(s.MaxMs, "0")}" : "-";
+            Console.WriteLine($"{r.Clients,7} | {F(nation?.ReadsPerSecond, "N0"),12} | {F(nation?.P50Ms, "0.000"),7} | {F(nation?.P99Ms, "0.000"),7} | " +
+                $"{F(province?.ReadsPerSecond, "N0"),12} | {F(province?.P50Ms, "0.000"),7} | {F(province?.P99Ms, "0.000"),7} | " +
+                $"{F(p?.NationalReadTps, "N1"),13} | {F(p?.NationalReadMs, "0.000"),12} | {F(ratio, "0.0") + (ratio is null ? "" : "x"),14} | {staleness,24}");
+        }
+        foreach (var r in Rounds.Where(r => r.Reads is not null))
+        {
+            var nation = r.Reads!.First(x => x.Endpoint == "nation");
+            var p = Peer.FirstOrDefault(x => x.Clients == r.Clients);
+            var ratio = p?.NationalReadTps is > 0 ? nation.ReadsPerSecond / p.NationalReadTps.Value : (double?)null;
+            var met = nation.P99Ms < GoalP99Ms && ratio >= GoalRatio;
+            Console.WriteLine($"goal, {r.Clients} clients: national read p99 < {GoalP99Ms:0} ms at >= {GoalRatio:0}x the peer's national reads/s: " +
+                $"p99 {F(nation.P99Ms, "0.000")} ms at {F(ratio, "0.0")}x" + (ratio is null ? " (no peer figure)" : met ? ": met" : ": not met") +
+                $" (with {nation.Readers} readers on two endpoints and {r.Clients} enrolment clients running)");
+        }
+        foreach (var r in Rounds.Where(r => r.Staleness is not null))
+        {
+            Console.WriteLine($"staleness, {r.Clients} clients: p99 {F(r.Staleness!.P99Ms, "0")} ms; documented bound about 3-4 x Villages:Progress:PushInterval (250 ms by default), under 1,000 ms");
+        }
     }
 
     public void WriteJson(string path)
