@@ -11,6 +11,7 @@ public sealed record BenchOptions
 
         usage: Villages.Bench [single] [options]
           --url URL            measure a running service instead of starting one (PostgreSQL for the peer is still started)
+          --token JWT          the bearer token to write with (default: minted by the service's POST /dev/tokens, Development only)
           --webapi-dll PATH    the built WebApi to start (default: WebApi/bin/Release|Debug/net10.0/Villages.WebApi.dll)
           --villages N         villages opened per round (default 2000; raised for a round if the last one suggests more)
           --clients N[,M...]   concurrent clients; a list runs one round each (default 16)
@@ -33,6 +34,7 @@ public sealed record BenchOptions
 
     public string Mode { get; init; } = "single";
     public Uri? Url { get; init; }
+    public string? Token { get; init; }
     public string? WebApiDll { get; init; }
     public int Villages { get; init; } = 2000;
     public int[] Clients { get; init; } = [16];
@@ -67,6 +69,7 @@ public sealed record BenchOptions
             {
                 "single" when i == 0 => o with { Mode = "single" },
                 "-h" or "--help" => o with { Help = true },
+                "--token" => o with { Token = Value() },
                 "--url" => o with { Url = Uri.TryCreate(Value(), UriKind.Absolute, out var u) ? u : throw new ArgumentException("--url needs an absolute URL.") },
                 "--webapi-dll" => o with { WebApiDll = Value() },
                 "--villages" => o with { Villages = Positive(arg, Value()) },

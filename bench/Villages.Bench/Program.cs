@@ -78,6 +78,8 @@ try
         MaxConnectionsPerServer = options.Readers + 2,
         PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
     }) { Timeout = TimeSpan.FromSeconds(60) };
+    var token = await BenchToken.GetAsync(http, baseUrl, options.Token, ct);
+    http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
     // Staleness needs the national count of bench enrolments only: the count before the first round is subtracted.
     long? baseline = null;
     if (options.SampleMs > 0)

@@ -55,6 +55,13 @@ public sealed class ServiceProcess : IDisposable
         info.Environment["ConnectionStrings__Villages"] = connectionString;
         info.Environment["Villages__Privacy__Secret"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        // Development for its local token issuer; no demo campaign; client budgets far above the bench's pace.
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        info.Environment["Villages__Auth__DevelopmentTokens__Enabled"] = "true";
+        info.Environment["Villages__Auth__DevelopmentTokens__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        info.Environment["Villages__Demo__Enabled"] = "false";
+        info.Environment["Villages__RateLimit__PerCallerPerSecond"] = "1000000";
+        info.Environment["Villages__RateLimit__AnonymousPerSecond"] = "1000000";
         // Free silo and gateway ports: other silos may run on this machine with the default ones.
         info.Environment["Villages__Cluster__SiloPort"] = "0";
         info.Environment["Villages__Cluster__GatewayPort"] = "0";
