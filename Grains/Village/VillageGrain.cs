@@ -114,7 +114,7 @@ internal sealed partial class VillageGrain(
             try
             {
                 _ledger.Apply(withdrawal);
-                _store.Put(withdrawal.After);
+                _store.PutAll([withdrawal.After]);
                 if (await PersistAsync() is { } failure) return new WithdrawalOutcome(null, 0, 0, failure);
             }
             finally
@@ -202,9 +202,9 @@ internal sealed partial class VillageGrain(
                     continue;
                 }
                 _ledger.Apply(change);
-                _store.Put(change.After);
                 applied.Add((row, change));
             }
+            _store.PutAll([.. applied.Select(static a => a.Change.After)]);
             var failure = applied.Count > 0 ? await PersistAsync() : null;
             foreach (var (row, change) in applied)
             {
