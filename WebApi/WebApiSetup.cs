@@ -66,6 +66,8 @@ public static class WebApiSetup
         var context = status.HttpContext;
         var slug = context.Response.StatusCode switch
         {
+            401 => "unauthenticated",
+            403 => "forbidden",
             404 => "not-found",
             405 => "method-not-allowed",
             413 => "payload-too-large",
@@ -73,7 +75,14 @@ public static class WebApiSetup
             >= 500 => "internal-error",
             _ => "malformed-request",
         };
-        var problem = Problems.Create(slug, slug == "not-found" ? "No resource at this path." : "The request cannot be served as sent.", context);
+        var detail = slug switch
+        {
+            "not-found" => "No resource at this path.",
+            "unauthenticated" => "Sign in: this needs a bearer token.",
+            "forbidden" => "Your role may not open this.",
+            _ => "The request cannot be served as sent.",
+        };
+        var problem = Problems.Create(slug, detail, context);
         problem.Status = context.Response.StatusCode;
         await context.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, Problems.ContentType);
     }

@@ -12,6 +12,7 @@ using Villages.Privacy;
 using Villages.Regions;
 using Villages.Storage;
 using Villages.Village;
+using Orleans.Dashboard;
 
 namespace Villages.Hosting;
 
@@ -77,6 +78,7 @@ public static class VillagesHosting
         silo.Services.AddOptions<Orleans.Configuration.AdoNetGrainStorageOptions>(VillageStorageOptions.ProviderName)
             .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
         silo.AddActivityPropagation();
+        silo.AddDashboard(); // the grain statistics the operators' dashboard shows
         return silo;
     }
 
@@ -89,6 +91,7 @@ public static class VillagesHosting
         client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
         client.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (Invariant, connectionString));
         client.AddActivityPropagation();
+        client.AddDashboard();
         return client;
     }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
 using Villages.Hosting;
 using Villages.WebApi.Api;
+using Orleans.Dashboard;
 
 namespace Villages.WebApi.Security;
 
@@ -9,6 +10,8 @@ namespace Villages.WebApi.Security;
 public static partial class AuthSetup
 {
     private const string FailureKey = "villages.auth-failure";
+    public const string DashboardPath = "/dashboard";
+    public const string DashboardCookie = "villages_dashboard_token";
 
     public static WebApplicationBuilder AddVillagesAuth(this WebApplicationBuilder builder)
     {
@@ -38,6 +41,17 @@ public static partial class AuthSetup
             };
             jwt.Events = new JwtBearerEvents
             {
+                // A browser cannot send a bearer header when it navigates to the cluster dashboard:
+                // there, the token may come from a cookie the monitoring page sets for that path only.
+                OnMessageReceived = context =>
+                {
+                    if (context.Request.Path.StartsWithSegments(DashboardPath) && context.Request.Headers.Authorization.Count == 0
+                        && context.Request.Cookies.TryGetValue(DashboardCookie, out var token))
+                    {
+                        context.Token = token;
+                    }
+                    return Task.CompletedTask;
+                },
                 OnAuthenticationFailed = context =>
                 {
                     context.HttpContext.Items[FailureKey] = context.Exception switch
@@ -53,7 +67,8 @@ public static partial class AuthSetup
                 },
             };
         });
-        builder.Services.AddAuthorization();
+        builder.Services.AddAuthorization(policies => policies.AddPolicy(Roles.NationalAdmin,
+            policy => policy.RequireAuthenticatedUser().RequireClaim(options.RoleClaim, Roles.NationalAdmin)));
         return builder;
     }
 
@@ -74,6 +89,8 @@ public static partial class AuthSetup
         });
         app.UseAuthorization();
         if (app.Services.GetService<DevelopmentTokenIssuer>() is not null) app.MapDevelopmentTokens();
+        // Orleans' own dashboard (grains, silos, calls), for the national admin only.
+        app.MapOrleansDashboard(DashboardPath).RequireAuthorization(Roles.NationalAdmin);
         return app;
     }
 

@@ -70,7 +70,11 @@ public static class Hardening
             headers["Referrer-Policy"] = "no-referrer";
             headers["Cross-Origin-Opener-Policy"] = "same-origin";
             headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
-            headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+            // Orleans' dashboard is its own single-page app with its own assets; ours stays strict.
+            if (!context.Request.Path.StartsWithSegments(AuthSetup.DashboardPath))
+            {
+                headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+            }
             if (!headers.ContainsKey("Cache-Control")) headers.CacheControl = "no-store";
             return Task.CompletedTask;
         });
