@@ -25,6 +25,12 @@ public sealed class ClusterSettings
     /// <summary>Listen on all interfaces instead of only the advertised address (containers).</summary>
     public bool ListenOnAnyAddress { get; set; }
 
+    /// <summary>The silo's name in the membership table (a pod name in Kubernetes); the machine's by default.</summary>
+    public string? SiloName { get; set; }
+
+    /// <summary>How long a stopping silo may take to hand its grains over and leave the cluster.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(45);
+
     /// <summary>WebApi only: run a silo in the same process (the single-machine default) or be a pure client.</summary>
     public bool CoHostSilo { get; set; } = true;
 }

@@ -62,6 +62,10 @@ public static class VillagesHosting
         silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
         silo.ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedAddress), FreeIfZero(cluster.SiloPort), FreeIfZero(cluster.GatewayPort), cluster.ListenOnAnyAddress);
         silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (Invariant, connectionString));
+        if (!string.IsNullOrEmpty(cluster.SiloName)) silo.Configure<SiloOptions>(o => o.SiloName = cluster.SiloName);
+        // A stopping silo deactivates its grains (rollups write their clean state) and leaves the
+        // membership table before the process ends: give it the time Kubernetes gives the pod.
+        silo.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = cluster.ShutdownTimeout);
         return silo;
     }
 
