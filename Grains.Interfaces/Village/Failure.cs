@@ -50,3 +50,10 @@ public static class FailureCodes
         _ => "unknown",
     };
 }
+
+public static class Failures
+{
+    /// <summary>Storage or the registry did not answer: nothing was lost and the call may be retried as it is.</summary>
+    public static readonly Failure StorageUnavailable =
+        new(FailureCode.StorageUnavailable, "The ledger could not be saved just now; nothing was lost. Retry the same request: it is idempotent.");
+}

@@ -25,8 +25,8 @@ internal sealed partial class VillageGrain(
     IOptions<ProgressOptions> progress,
     ILogger<VillageGrain> logger) : Grain, IVillageGrain
 {
-    private readonly Dictionary<string, Task> _busyEnrollments = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _workersInFlight = new(StringComparer.Ordinal);
+    private readonly WorkersInFlight _inFlight = new();
+    private NationalClaims _claims = null!;
     private Region _village = null!;
     private VillageStore _store = null!;
     private VillageLedger _ledger = null!;
@@ -48,6 +48,7 @@ internal sealed partial class VillageGrain(
         _ledger = new VillageLedger(code, _store.Header.Program, enrollments);
         _writer = new CoalescingWriter(_store.WriteAsync);
         _reporter = new CoalescingWriter(() => GrainFactory.Region(_village.Parent!.Code).Report(Report()));
+        _claims = new NationalClaims(registry, GrainFactory, code, logger);
         // After a crash the district may have missed this village's last change: tell it again.
         if (_store.Version > 0) _ = ReportAsync();
     }
@@ -92,7 +93,7 @@ internal sealed partial class VillageGrain(
         // The same worker twice in one batch: later rows go in a later round, after the earlier landed.
         foreach (var round in rows.GroupBy(static r => r.Id).SelectMany(static g => g.Select((row, n) => (row, n))).GroupBy(static x => x.n).Select(static g => g.Select(x => x.row).ToList()))
         {
-            await OneAtATimePerWorker(round.Select(static r => r.Id), () => EnrollRoundAsync(round, actor, outcomes));
+            await _inFlight.OneAtATime(round.Select(static r => r.Id), () => EnrollRoundAsync(round, actor, outcomes));
         }
         return outcomes;
     }
@@ -101,7 +102,7 @@ internal sealed partial class VillageGrain(
     {
         var unknown = new WithdrawalOutcome(null, 0, 0, new Failure(FailureCode.EnrollmentNotFound, $"Village {Code} has no enrolment with that id."));
         if (_ledger.Find(enrollmentId) is null) return unknown;
-        return await OneAtATimePerWorker([enrollmentId], async () =>
+        return await _inFlight.OneAtATime([enrollmentId], async () =>
         {
             var now = clock.GetUtcNow();
             if (!_ledger.TryPlanWithdrawal(enrollmentId, now, actor, out var withdrawal))
@@ -110,7 +111,7 @@ internal sealed partial class VillageGrain(
                 return _ledger.Find(enrollmentId) is { } done ? new WithdrawalOutcome(done.ToView(Code), 0, 0, null) : unknown;
             }
             var worker = withdrawal.Before.NikKey;
-            _workersInFlight.Add(worker);
+            _inFlight.Hold(worker);
             try
             {
                 _ledger.Apply(withdrawal);
@@ -119,53 +120,26 @@ internal sealed partial class VillageGrain(
             }
             finally
             {
-                _workersInFlight.Remove(worker);
+                _inFlight.Let(worker);
             }
             metrics.Withdrawn(withdrawal.Refund);
-            await ReleaseClaimAsync(worker);
+            await _claims.ReleaseAsync(worker);
             return new WithdrawalOutcome(withdrawal.After.ToView(Code), withdrawal.Refund, withdrawal.MonthsRefunded, null);
         });
     }
 
     public Task<EnrollmentView?> GetEnrollment(string enrollmentId) => Task.FromResult(_ledger.Find(enrollmentId)?.ToView(Code));
 
-    public Task<EnrollmentPage> ListEnrollments(int offset, int limit)
-    {
-        var items = _ledger.Enrollments
-            .OrderBy(static e => e.EnrolledAt).ThenBy(static e => e.Id, StringComparer.Ordinal)
-            .Skip(offset).Take(limit).Select(e => e.ToView(Code)).ToList();
-        return Task.FromResult(new EnrollmentPage(items, _ledger.Count, offset, limit));
-    }
+    public Task<EnrollmentPage> ListEnrollments(int offset, int limit) => Task.FromResult(VillageQueries.List(_ledger, offset, limit));
 
     public Task<ChildReport> GetReport() => Task.FromResult(Report());
 
-    public Task<IReadOnlyList<EnrollmentExport>> ExportEnrollments()
-    {
-        var today = CoverageCalendar.LocalDate(clock.GetUtcNow());
-        IReadOnlyList<EnrollmentExport> rows = [.. _ledger.Enrollments
-            .Where(static e => e.IsActive)
-            .OrderBy(static e => e.EnrolledAt)
-            .Select(e =>
-            {
-                // The NIK was valid when enrolled; its facts are read back without the age limits of today.
-                Nik.TryValidate(e.Nik, today, Unlimited, out var facts, out _);
-                return new EnrollmentExport(e.Id, e.Nik, e.Name, facts.BirthDate, facts.Sex == Sex.Female, e.Occupation, e.MonthlyIncome,
-                    e.Programs, e.MonthlyPremium, e.CoverageMonths, e.CoverageStart, e.CoverageEnd, e.EnrolledAt, e.AgentId);
-            })];
-        return Task.FromResult(rows);
-    }
+    public Task<IReadOnlyList<EnrollmentExport>> ExportEnrollments() =>
+        Task.FromResult(VillageQueries.Export(_ledger, CoverageCalendar.LocalDate(clock.GetUtcNow())));
 
-    private static readonly EnrollmentOptions Unlimited = new() { MinimumAgeYears = 0, MaximumAgeYears = 200 };
+    public Task<HistoryPage> GetHistory(int offset, int limit) => Task.FromResult(VillageQueries.History(_ledger, _store.Header, offset, limit));
 
-    public Task<HistoryPage> GetHistory(int offset, int limit)
-    {
-        var programme = (_store.Header.History ?? []).Select(static c => new HistoryEntry(c, null, null));
-        var workers = _ledger.Enrollments.SelectMany(e => e.History.Select(c => new HistoryEntry(c, e.Id, Nik.Mask(e.Nik))));
-        var all = programme.Concat(workers).OrderByDescending(static h => h.Change.At).ToList();
-        return Task.FromResult(new HistoryPage([.. all.Skip(offset).Take(limit)], all.Count, offset, limit));
-    }
-
-    public Task<bool> HoldsWorker(string nikKey) => Task.FromResult(_ledger.HoldsWorker(nikKey) || _workersInFlight.Contains(nikKey));
+    public Task<bool> HoldsWorker(string nikKey) => Task.FromResult(_ledger.HoldsWorker(nikKey) || _inFlight.Holds(nikKey));
 
     private async Task<int> EnrollRoundAsync(List<Row> round, Actor actor, EnrollmentOutcome[] outcomes)
     {
@@ -184,13 +158,13 @@ internal sealed partial class VillageGrain(
             else
             {
                 _ledger.Reserve(change);
-                _workersInFlight.Add(row.NikKey);
+                _inFlight.Hold(row.NikKey);
                 planned.Add((row, change));
             }
         }
         try
         {
-            var claims = await Task.WhenAll(planned.Select(p => p.Change.NeedsClaim ? ClaimAsync(p.Row.NikKey) : Task.FromResult<Failure?>(null)));
+            var claims = await Task.WhenAll(planned.Select(p => p.Change.NeedsClaim ? _claims.ClaimAsync(p.Row.NikKey) : Task.FromResult<Failure?>(null)));
             var applied = new List<(Row Row, EnrollmentChange Change)>();
             for (var k = 0; k < planned.Count; k++)
             {
@@ -213,52 +187,9 @@ internal sealed partial class VillageGrain(
         }
         finally
         {
-            foreach (var (row, _) in planned) _workersInFlight.Remove(row.NikKey);
+            foreach (var (row, _) in planned) _inFlight.Let(row.NikKey);
         }
         return planned.Count;
-    }
-
-    /// <summary>
-    /// Claims the worker nationally; null when granted, else why not. A holder that no longer has
-    /// the worker (a withdrawal whose release was lost, a crash between claim and write) is asked,
-    /// and the claim moves here only if the registry row did not change in between.
-    /// </summary>
-    private async Task<Failure?> ClaimAsync(string nikKey)
-    {
-        try
-        {
-            for (var attempt = 0; attempt < 5; attempt++)
-            {
-                var claim = await registry.ClaimAsync(nikKey, Code);
-                if (claim.Granted) return null;
-                if (claim.Holder is null) continue; // a claim committed just now by another silo: look again
-                if (await GrainFactory.Village(claim.Holder).HoldsWorker(nikKey))
-                {
-                    return new Failure(FailureCode.EnrolledElsewhere,
-                        $"This worker is already enrolled in village {claim.Holder}; withdraw them there first.",
-                        "nik", OtherVillage: claim.Holder);
-                }
-                if (await registry.TakeOverAsync(nikKey, claim.Holder, claim.Version, Code)) return null;
-            }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogRegistryUnavailable(ex, Code);
-        }
-        return StorageUnavailable();
-    }
-
-    private async Task ReleaseClaimAsync(string nikKey)
-    {
-        try
-        {
-            await registry.ReleaseAsync(nikKey, Code);
-        }
-        catch (Exception ex)
-        {
-            // Harmless: a later claim asks this village before honouring the stale row.
-            LogReleaseFailed(ex, Code);
-        }
     }
 
     /// <summary>
@@ -276,7 +207,7 @@ internal sealed partial class VillageGrain(
         {
             LogStorageFailed(ex, Code);
             DeactivateOnIdle();
-            return StorageUnavailable();
+            return Failures.StorageUnavailable;
         }
         await ReportAsync();
         return null;
@@ -304,26 +235,6 @@ internal sealed partial class VillageGrain(
     private ChildReport Report() => new(Code,
         Progress.Figures.OfVillage(Code, _ledger, CoverageCalendar.LocalDate(clock.GetUtcNow()), progress.Value), _store.Version);
 
-    private async Task<T> OneAtATimePerWorker<T>(IEnumerable<string> enrollmentIds, Func<Task<T>> action)
-    {
-        var ids = enrollmentIds.ToList();
-        while (ids.Select(id => _busyEnrollments.GetValueOrDefault(id)).FirstOrDefault(static t => t is not null) is { } busy)
-        {
-            await busy;
-        }
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        foreach (var id in ids) _busyEnrollments[id] = done.Task;
-        try
-        {
-            return await action();
-        }
-        finally
-        {
-            foreach (var id in ids) _busyEnrollments.Remove(id);
-            done.SetResult();
-        }
-    }
-
     private EnrollmentOutcome Accept(EnrollmentChange change)
     {
         metrics.Accepted(change.Result, change.BudgetDelta);
@@ -335,9 +246,6 @@ internal sealed partial class VillageGrain(
         metrics.Rejected(failure.Code);
         return EnrollmentOutcome.Rejected(failure);
     }
-
-    private static Failure StorageUnavailable() =>
-        new(FailureCode.StorageUnavailable, "The ledger could not be saved just now; nothing was lost. Retry the same request: it is idempotent.");
 
     private VillageSnapshot Snapshot() => new(
         Code, _ledger.Program, _ledger.Committed, _ledger.ActiveCount, _ledger.MonthlyPremiums, _ledger.Status,
@@ -351,9 +259,4 @@ internal sealed partial class VillageGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Village {Village}: reporting to the district failed.")]
     private partial void LogReportFailed(Exception exception, string village);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Village {Village}: the national registry could not be reached.")]
-    private partial void LogRegistryUnavailable(Exception exception, string village);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Village {Village}: releasing a withdrawn worker's registry claim failed; it will be repaired on the next claim.")]
-    private partial void LogReleaseFailed(Exception exception, string village);
 }
