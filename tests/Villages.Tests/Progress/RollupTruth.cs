@@ -22,18 +22,21 @@ public sealed class RollupTruth
 
     private RollupTruth(IReadOnlyDictionary<string, VillageTruth> villages) => _villages = villages;
 
-    /// <summary>Asks every village for its snapshot and all its enrolments (withdrawn ones included).</summary>
+    /// <summary>
+    /// Asks every village for its snapshot and all its enrolments (withdrawn ones included); a
+    /// village on a silo that just died is asked again until the cluster has moved it.
+    /// </summary>
     public static async Task<RollupTruth> ReadAsync(IGrainFactory grains, IEnumerable<string> villageCodes)
     {
         var villages = new System.Collections.Concurrent.ConcurrentDictionary<string, VillageTruth>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(villageCodes, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (code, _) =>
-        {
-            var village = grains.Village(code);
-            var snapshot = await village.GetSnapshot();
-            var enrollments = await village.ListEnrollments(0, 100_000);
-            Assert.Equal(enrollments.Total, enrollments.Items.Count);
-            villages[code] = new VillageTruth(snapshot, enrollments.Items);
-        });
+            villages[code] = await Rollups.PollAsync(async () =>
+            {
+                var village = grains.Village(code);
+                var snapshot = await village.GetSnapshot();
+                var enrollments = await village.ListEnrollments(0, 100_000);
+                return new VillageTruth(snapshot, enrollments.Items);
+            }, static _ => true, TimeSpan.FromMinutes(1)));
         return new RollupTruth(villages);
     }
 
@@ -46,6 +49,7 @@ public sealed class RollupTruth
         from v in _villages.Values
         let active = v.Enrollments.Where(static e => e.Status == EnrollmentStatus.Active).ToList()
         where v.Snapshot.ActiveEnrollments != active.Count
+            || v.Enrollments.Select(static e => e.EnrollmentId).Distinct().Count() != v.Enrollments.Count
             || v.Snapshot.BudgetCommitted != v.Enrollments.Sum(static e => e.Commitment)
             || v.Snapshot.MonthlyPremiums != active.Sum(static e => e.MonthlyPremium)
             || v.Snapshot.BudgetCommitted > (v.Snapshot.Program?.BudgetAllocated ?? 0)
