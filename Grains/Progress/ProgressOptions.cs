@@ -12,6 +12,15 @@ public sealed class ProgressOptions
     /// </summary>
     public TimeSpan PushInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// A push dies with a region that stops (a restart, a lost silo) before its timer fires, and its
+    /// parent would keep the older figures until that region changed again. So a province, regency
+    /// or the nation asks its children for their figures again at this interval, and at once when it
+    /// comes back from a saved row: after a lost silo every level is right again within about this
+    /// interval plus the pushes above.
+    /// </summary>
+    public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Days of the enrolments-per-day series kept at every level.</summary>
     public int DaysKept { get; set; } = 120;
 

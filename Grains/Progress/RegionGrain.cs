@@ -54,6 +54,19 @@ internal sealed partial class RegionGrain(
         await WriteAsync(clean: false);
         // No row: no child has ever been heard, nothing to rebuild. A row left unclean: a crash.
         if (stored.RecordExists && !state.Clean) _ = RebuildAsync();
+        // What this region stopped with may never have reached its parent (the push died with it),
+        // and a parent never asks a child it has not heard of: tell the parent now.
+        if (_region.Level != RegionLevel.Nation)
+        {
+            _dirty = true;
+            SchedulePush(TimeSpan.Zero);
+        }
+        // Likewise the children: ask them again now if this row may be behind them, then regularly.
+        if (_region.Level != RegionLevel.District)
+        {
+            var now = stored.RecordExists && state.Clean ? TimeSpan.Zero : Options.ResyncInterval;
+            this.RegisterGrainTimer(ResyncAsync, new GrainTimerCreationOptions(now, Options.ResyncInterval) { Interleave = true });
+        }
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -154,6 +167,27 @@ internal sealed partial class RegionGrain(
         }
     }
 
+    /// <summary>
+    /// Asks every child heard of for its figures again; newer ones replace what was heard. A child
+    /// that was lost with its silo comes back from its row (and rebuilds if it stopped uncleanly).
+    /// A district's villages need no asking: each reports before it answers, and again when it wakes.
+    /// </summary>
+    private async Task ResyncAsync(CancellationToken cancellationToken)
+    {
+        if (_rebuilding) return;
+        await Task.WhenAll(_children.Keys.ToList().Select(async child =>
+        {
+            try
+            {
+                Accept(await GrainFactory.Region(child).GetReport());
+            }
+            catch (Exception ex)
+            {
+                LogResyncFailed(ex, _region.Code, child); // asked again next time
+            }
+        }));
+    }
+
     /// <summary>After a crash: ask every child for its current figures (a district asks its villages), retrying the silent ones.</summary>
     private async Task RebuildAsync()
     {
@@ -213,6 +247,9 @@ internal sealed partial class RegionGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Region {Region}: child {Child} did not answer the rebuild; asking again.")]
     private partial void LogRebuildFailed(Exception exception, string region, string child);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Region {Region}: child {Child} did not answer the resync; asking again next interval.")]
+    private partial void LogResyncFailed(Exception exception, string region, string child);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Region {Region}: saving the rollup failed; the next activation will rebuild.")]
     private partial void LogSaveFailed(Exception exception, string region);

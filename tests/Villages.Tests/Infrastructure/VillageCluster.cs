@@ -27,6 +27,9 @@ public sealed class VillageCluster : IAsyncLifetime
 
     public int InitialSilos { get; init; } = 2;
 
+    /// <summary>Extra silo configuration (e.g. "Villages:Progress:ResyncInterval").</summary>
+    public IReadOnlyDictionary<string, string> Configuration { get; init; } = new Dictionary<string, string>();
+
     public async Task InitializeAsync()
     {
         ConnectionString = await TestPostgres.CreateDatabaseAsync("grains");
@@ -55,6 +58,7 @@ public sealed class VillageCluster : IAsyncLifetime
         builder.Properties[$"ConnectionStrings:{VillagesHosting.ConnectionStringName}"] = ConnectionString;
         builder.Properties["Villages:Privacy:Secret"] = TestSecrets.Secret;
         builder.Properties[TestClocks.ConfigurationKey] = _clock.Id;
+        foreach (var (key, value) in Configuration) builder.Properties[key] = value;
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         Cluster = builder.Build();
         await Cluster.DeployAsync();
