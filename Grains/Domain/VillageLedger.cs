@@ -53,7 +53,7 @@ public sealed class VillageLedger
     /// <summary>Active enrolments and their monthly premiums by PERISAI agent.</summary>
     public IReadOnlyDictionary<string, (int Enrollments, long MonthlyPremiums)> Agents => _agents;
 
-    /// <summary>Enrolments by the day (WIB) they were made, withdrawn ones included.</summary>
+    /// <summary>Enrolments by the day (WIB) they were made, withdrawn ones and returns included.</summary>
     public IReadOnlyDictionary<DateOnly, int> EnrolledPerDay => _enrolledPerDay;
 
     public Enrollment? Find(string id) => _byId.GetValueOrDefault(id);
@@ -189,7 +189,11 @@ public sealed class VillageLedger
     private void Tally(Enrollment e, int sign)
     {
         Committed += sign * e.Commitment;
-        Add(_enrolledPerDay, CoverageCalendar.LocalDate(e.EnrolledAt), sign);
+        // Days come from the audit trail, which only grows: a worker who returns adds a day, never moves one.
+        foreach (var change in e.History)
+        {
+            if (change.Kind == ChangeKind.Enrolled) Add(_enrolledPerDay, CoverageCalendar.LocalDate(change.At), sign);
+        }
         if (!e.IsActive) return;
         ActiveCount += sign;
         MonthlyPremiums += sign * e.MonthlyPremium;

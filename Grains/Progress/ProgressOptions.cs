@@ -6,9 +6,11 @@ public sealed class ProgressOptions
     public const string Section = "Villages:Progress";
 
     /// <summary>
-    /// A region pushes its figures to its parent (and to screens) at most once per interval. Four
-    /// levels sit above a village, three of them coalescing, so an acknowledged write reaches the
-    /// national figures within about 3 x this interval plus call latency: 250 ms gives under 1 s.
+    /// A region pushes its figures to its parent (and to screens) at most once per interval: at once
+    /// when its last push is an interval old, else one interval after it. From an acknowledged write
+    /// to the national figures a change crosses district, regency and province (and the nation
+    /// notifies screens): at most four intervals plus call latency, about one in practice when the
+    /// levels are quiet. 250 ms keeps the bound at one second.
     /// </summary>
     public TimeSpan PushInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 

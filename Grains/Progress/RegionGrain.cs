@@ -34,6 +34,7 @@ internal sealed partial class RegionGrain(
     private bool _dirty;
     private bool _rebuilding;
     private IGrainTimer? _push;
+    private DateTimeOffset _lastPush;
 
     private ProgressOptions Options => options.Value;
 
@@ -139,7 +140,10 @@ internal sealed partial class RegionGrain(
         _children[report.Code] = report;
         _progress = null;
         _dirty = true;
-        SchedulePush(Options.PushInterval);
+        // At once if the last push is an interval old; otherwise one interval after it. Either way at
+        // most one push per interval, but a quiet region does not sit on a fresh change.
+        var wait = _lastPush + Options.PushInterval - clock.GetUtcNow();
+        SchedulePush(wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
     }
 
     private void SchedulePush(TimeSpan due) =>
@@ -152,6 +156,7 @@ internal sealed partial class RegionGrain(
         _push = null;
         if (_rebuilding || !_dirty) return;
         _dirty = false;
+        _lastPush = clock.GetUtcNow();
         var progress = Progress();
         await _observers.Notify(o => o.OnProgress(progress));
         if (_region.Level == RegionLevel.Nation) return;

@@ -32,6 +32,8 @@ internal sealed partial class VillageGrain(
     private VillageLedger _ledger = null!;
     private CoalescingWriter _writer = null!;
     private CoalescingWriter _reporter = null!;
+    // The figures as storage has them: reports never run ahead of a write that might still fail.
+    private ChildReport _durable = null!;
     private IGrainTimer? _reportRetry;
 
     private string Code => _village.Code;
@@ -46,8 +48,9 @@ internal sealed partial class VillageGrain(
         _store = new VillageStore(storage, this.GetGrainId(), code, rules.Protector, rules.Keys, rules.Storage.EnrollmentsPerPage);
         var enrollments = await _store.LoadAsync();
         _ledger = new VillageLedger(code, _store.Header.Program, enrollments);
-        _writer = new CoalescingWriter(_store.WriteAsync);
-        _reporter = new CoalescingWriter(() => GrainFactory.Region(_village.Parent!.Code).Report(Report()));
+        _durable = new ChildReport(code, Figures(), _store.Version);
+        _writer = new CoalescingWriter(WriteAsync);
+        _reporter = new CoalescingWriter(() => GrainFactory.Region(_village.Parent!.Code).Report(_durable));
         _claims = new NationalClaims(registry, GrainFactory, code, logger);
         // After a crash the district may have missed this village's last change: tell it again.
         if (_store.Version > 0) _ = ReportAsync();
@@ -132,7 +135,7 @@ internal sealed partial class VillageGrain(
 
     public Task<EnrollmentPage> ListEnrollments(int offset, int limit) => Task.FromResult(VillageQueries.List(_ledger, offset, limit));
 
-    public Task<ChildReport> GetReport() => Task.FromResult(Report());
+    public Task<ChildReport> GetReport() => Task.FromResult(_durable);
 
     public Task<IReadOnlyList<EnrollmentExport>> ExportEnrollments() =>
         Task.FromResult(VillageQueries.Export(_ledger, CoverageCalendar.LocalDate(clock.GetUtcNow())));
@@ -232,8 +235,16 @@ internal sealed partial class VillageGrain(
         }
     }
 
-    private ChildReport Report() => new(Code,
-        Progress.Figures.OfVillage(Code, _ledger, CoverageCalendar.LocalDate(clock.GetUtcNow()), progress.Value), _store.Version);
+    /// <summary>Writes every change applied so far; once written, their figures are the ones to report.</summary>
+    private async Task WriteAsync()
+    {
+        var figures = Figures(); // what this write will make durable: the store snapshots the same moment
+        await _store.WriteAsync();
+        _durable = new ChildReport(Code, figures, _store.Version);
+    }
+
+    private RegionFigures Figures() =>
+        Progress.Figures.OfVillage(Code, _ledger, CoverageCalendar.LocalDate(clock.GetUtcNow()), progress.Value);
 
     private EnrollmentOutcome Accept(EnrollmentChange change)
     {

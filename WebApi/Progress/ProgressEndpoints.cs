@@ -60,7 +60,11 @@ public static class ProgressEndpoints
         {
             while (true)
             {
-                if (await Task.WhenAny(next, Task.Delay(Heartbeat, context.RequestAborted)) != next)
+                using var beat = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+                var heartbeat = Task.Delay(Heartbeat, beat.Token);
+                var first = await Task.WhenAny(next, heartbeat);
+                await beat.CancelAsync(); // the heartbeat's timer goes with it
+                if (first != next)
                 {
                     await response.WriteAsync(": heartbeat\n\n", context.RequestAborted);
                 }
@@ -99,8 +103,8 @@ public static class ProgressEndpoints
         var snapshot = await feed.GetAsync(found, context.RequestAborted);
         var lagging = snapshot.Progress.Figures.MostLagging;
         var rows = lagging.Skip(from).Take(take).Select(v => ProgressMapping.Lagging(catalog.Find(v.Code)!, v.TargetWorkers, v.WorkersEnrolled));
-        var behind = snapshot.Progress.Figures.VillagesWithProgram - snapshot.Progress.Figures.VillagesAtTarget;
-        return TypedResults.Ok(new LaggingJson(ProgressMapping.Region(found), "behind-target", behind, from, take, [.. rows]));
+        // Total is what can be paged: the most lagging villages a region keeps (all of them in a district).
+        return TypedResults.Ok(new LaggingJson(ProgressMapping.Region(found), "behind-target", lagging.Length, from, take, [.. rows]));
     }
 
     private static async Task<IResult> Agents(string region, HttpContext context, ProgressFeed feed, RegionCatalog catalog, string? limit)

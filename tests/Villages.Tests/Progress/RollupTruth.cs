@@ -6,7 +6,8 @@ using Villages.Regions;
 namespace Villages.Tests.Progress;
 
 /// <summary>One village as it answers for itself: its snapshot and every enrolment it holds.</summary>
-public sealed record VillageTruth(VillageSnapshot Snapshot, IReadOnlyList<EnrollmentView> Enrollments);
+/// <summary>A village's own state: its snapshot, its enrolments and the days its workers were enrolled (from its audit trail).</summary>
+public sealed record VillageTruth(VillageSnapshot Snapshot, IReadOnlyList<EnrollmentView> Enrollments, IReadOnlyList<DateOnly> EnrolledDays);
 
 /// <summary>
 /// The brute-force truth a monitor checks the rollups against: every region's figures summed
@@ -35,7 +36,9 @@ public sealed class RollupTruth
                 var village = grains.Village(code);
                 var snapshot = await village.GetSnapshot();
                 var enrollments = await village.ListEnrollments(0, 100_000);
-                return new VillageTruth(snapshot, enrollments.Items);
+                var history = await village.GetHistory(0, 1_000_000);
+                var days = history.Items.Where(static h => h.Change.Kind == ChangeKind.Enrolled).Select(static h => CoverageCalendar.LocalDate(h.Change.At)).ToList();
+                return new VillageTruth(snapshot, enrollments.Items, days);
             }, static _ => true, TimeSpan.FromMinutes(1)));
         return new RollupTruth(villages);
     }
@@ -77,7 +80,8 @@ public sealed class RollupTruth
             BudgetCommitted: all.Sum(static e => e.Commitment),
             MonthlyPremiums: active.Sum(static e => e.MonthlyPremium),
             Occupations: active.GroupBy(static e => e.Occupation).ToImmutableSortedDictionary(static g => g.Key, static g => g.Count(), StringComparer.Ordinal),
-            EnrollmentsPerDay: all.GroupBy(static e => CoverageCalendar.LocalDate(e.EnrolledAt)).ToImmutableSortedDictionary(static g => g.Key, static g => g.Count()),
+            // Every enrolment event counts on its day, a worker's return included (the audit trail only grows).
+            EnrollmentsPerDay: villages.SelectMany(static v => v.EnrolledDays).GroupBy(static d => d).ToImmutableSortedDictionary(static g => g.Key, static g => g.Count()),
             TopAgents: [.. active.Where(static e => e.AgentId is not null).GroupBy(static e => e.AgentId!)
                 .Select(static g => new AgentResult(g.Key, g.Count(), g.Sum(static e => e.MonthlyPremium)))
                 .OrderByDescending(static a => a.Enrollments).ThenByDescending(static a => a.MonthlyPremiums)
