@@ -62,6 +62,42 @@ public sealed class VillagePageTests(BrowserFixture browser, ITestOutputHelper o
         output.WriteLine(await BrowserFixture.ShootAsync(page, "village-upload"));
     }
 
+    [ChromiumFact]
+    public async Task An_operator_enrols_through_the_form_sees_problems_and_withdraws_the_worker()
+    {
+        var village = await browser.OpenVillageAsync();
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync($"/v/{village}");
+        await SignInAsOperator(page, village);
+
+        // A refused enrolment shows the API's problem: its title, then its detail.
+        await FillEnrolment(page, "3510019913900001", "Budi Santoso");
+        await Expect(page.Locator("#enroll-form .problem-title")).ToHaveTextAsync("The NIK is invalid");
+        await Expect(page.Locator("#enroll-form .problem-detail")).ToContainTextAsync("birth date");
+
+        await FillEnrolment(page, Workers.NewNik(), "Siti Aminah");
+        await Expect(page.Locator("#enroll-form .notice")).ToContainTextAsync("Siti Aminah");
+        await Expect(page.Locator("#enroll-form .notice")).ToContainTextAsync("Rp16.800 per bulan, Rp201.600 dari anggaran");
+        await Expect(page.Locator("[data-figure='workersEnrolled']")).ToHaveAttributeAsync("data-value", "1");
+        await Expect(page.Locator("#enrollments-table tbody tr")).ToHaveCountAsync(1);
+
+        page.Dialog += (_, dialog) => dialog.AcceptAsync();
+        await page.Locator("#enrollments-table").GetByRole(AriaRole.Button, new() { Name = "Tarik" }).ClickAsync();
+        await Expect(page.Locator(".notice").Filter(new() { HasText = "ditarik" })).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-figure='workersEnrolled']")).ToHaveAttributeAsync("data-value", "0");
+        await Expect(page.Locator("#history-table tbody")).ToContainTextAsync("Ditarik");
+        output.WriteLine(await BrowserFixture.ShootAsync(page, "village-withdrawn"));
+    }
+
+    private static async Task FillEnrolment(IPage page, string nik, string name)
+    {
+        var form = page.Locator("#enroll-form");
+        await form.Locator("input[name=nik]").FillAsync(nik);
+        await form.Locator("input[name=name]").FillAsync(name);
+        await form.Locator("select[name=occupation]").SelectOptionAsync("nelayan");
+        await form.Locator("button[type=submit]").ClickAsync();
+    }
+
     /// <summary>What the API says about this NIK, from a single enrolment in another village.</summary>
     private async Task<string> ProblemDetailForNik(string nik)
     {

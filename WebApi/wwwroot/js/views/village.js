@@ -30,6 +30,7 @@ export async function renderVillage(root, { code }, { signal, about }) {
   const enrollments = el('div', { class: 'table', id: 'enrollments-table' });
   const history = el('div', { class: 'table', id: 'history-table' });
   const enrollmentsProblem = el('div', { class: 'slot' });
+  const withdrawals = el('div', { class: 'slot', 'aria-live': 'polite' });
   const historyProblem = el('div', { class: 'slot' });
   const signedIn = caller() !== null;
 
@@ -42,7 +43,7 @@ export async function renderVillage(root, { code }, { signal, about }) {
   const tables = signedIn ? [
     remoteTable(enrollments, {
       url: `/api/villages/${code}/enrollments`, pageSize: 10,
-      columns: enrollmentColumns(code, { refresh, say: (content) => replace(enrollmentsProblem, content) }),
+      columns: enrollmentColumns(code, { refresh, say: (content) => replace(withdrawals, content) }),
       toRows: (page) => ({ rows: page.items.map(enrollmentRow), total: page.total }),
       onProblem: (problem) => replace(enrollmentsProblem, problem ? problemBox(problem) : null),
     }),
@@ -65,7 +66,7 @@ export async function renderVillage(root, { code }, { signal, about }) {
       section(t('village.budget'), budget),
       section(t('village.operator'), signedIn ? null : el('p', { class: 'hint' }, t('village.signInHint')),
         programForm(village, refresh), exportButton(code))),
-    section(t('village.enrollments'), signedIn ? null : el('p', { class: 'hint' }, t('village.signInToRead')), enrollmentsProblem, enrollments),
+    section(t('village.enrollments'), signedIn ? null : el('p', { class: 'hint' }, t('village.signInToRead')), enrollmentsProblem, withdrawals, enrollments),
     el('div', { class: 'columns' },
       section(t('village.enroll'), enrollForm(code, about, refresh)),
       section(t('village.upload'), uploadForm(code, refresh))),
