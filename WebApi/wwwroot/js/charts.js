@@ -54,8 +54,8 @@ export function barChart(box, { labels, values, format, onPick, whole = false })
       { label: '', stroke: palette.bar, fill: palette.barFill, width: 0, paths: uPlot.paths.bars({ size: [0.7, 18] }), points: { show: false } },
     ],
     axes: [
-      axis({ side: 3, grid: { show: false }, size: widest(labels) + 14, gap: 6, splits: () => indices, values: (u, splits) => splits.map((i) => labels[i] ?? '') }),
-      axis({ side: 0, size: 30, values: (u, splits) => splits.map(format), ...(whole ? { incrs: wholeSteps } : {}) }),
+      axis({ side: 3, grid: { show: false }, size: widest(labels) + 24 /* label, gap and 10 px ticks */, gap: 6, splits: () => indices, values: (u, splits) => splits.map((i) => labels[i] ?? '') }),
+      axis({ side: 0, size: 30, space: 90, values: (u, splits) => splits.map(format), ...(whole ? { incrs: wholeSteps } : {}) }),
     ],
   };
   const plot = mount(box, options, [indices, values]);
