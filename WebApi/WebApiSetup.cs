@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Villages.Hosting;
 using Villages.WebApi.Api;
+using Villages.WebApi.Dashboard;
 using Villages.WebApi.Security;
 
 namespace Villages.WebApi;
@@ -33,6 +34,7 @@ public static class WebApiSetup
         builder.Services.AddHostedService<Demo.DemoCampaign>();
         builder.Services.AddSingleton<Progress.ProgressFeed>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Progress.ProgressFeed>());
+        builder.Services.AddVillagesDashboard();
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
         return builder;
     }
@@ -40,8 +42,10 @@ public static class WebApiSetup
     public static WebApplication UseVillagesWebApi(this WebApplication app)
     {
         app.UseSecurityHeaders();
+        app.UseResponseCompression();
         app.UseExceptionHandler();
         app.UseStatusCodePages(StatusCodeProblem);
+        app.UseVillagesDashboard();
         app.UseVillagesAuth();
         app.UseRateLimiter();
         app.MapOpenApi();

@@ -1,0 +1,54 @@
+// The page: a header (language, who is signed in), and one view per path, drawn afresh on every
+// navigation, language change or sign-in. A view's live streams stop when it is left (signal).
+import { t, lang, setLang, translatePage } from './i18n.js';
+import { el, replace, section } from './ui.js';
+import { start, parse } from './router.js';
+import { onChange } from './session.js';
+import { get } from './api.js';
+import { renderSession } from './views/signin.js';
+import { renderRegion } from './views/region.js';
+import { renderVillage } from './views/village.js';
+import { renderImports } from './views/imports.js';
+
+const views = { region: renderRegion, village: renderVillage, imports: renderImports, missing: renderMissing };
+let leaving = null;
+let about = null;
+
+/** The environment and the local sign-in; unknown (an older server) means no local sign-in. */
+async function loadAbout() {
+  try {
+    about = await get('/api/about');
+  } catch {
+    about = { environment: '?', developmentTokens: false, occupations: [] };
+  }
+  return about;
+}
+
+async function render() {
+  leaving?.abort();
+  leaving = new AbortController();
+  const route = parse(location.pathname);
+  const root = el('div', { class: 'view', dataset: { view: route.view } });
+  replace(document.getElementById('view'), root);
+  translatePage();
+  renderHeader();
+  await views[route.view](root, route, { signal: leaving.signal, about: about ?? await loadAbout() });
+}
+
+function renderHeader() {
+  const toggle = document.getElementById('language');
+  toggle.textContent = t('language.switch');
+  toggle.setAttribute('aria-label', t('language.switchLabel'));
+  renderSession(document.getElementById('session'), about);
+}
+
+function renderMissing(root) {
+  replace(root, section(t('missing.title'), el('p', {}, t('missing.text')), el('a', { href: '/', 'data-link': '' }, t('missing.home'))));
+}
+
+document.getElementById('language').addEventListener('click', () => {
+  setLang(lang() === 'id' ? 'en' : 'id');
+  render();
+});
+onChange(render);
+loadAbout().then(() => start(render));

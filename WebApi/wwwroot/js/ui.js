@@ -1,0 +1,73 @@
+// Small DOM helpers. Text always goes in as text nodes, never as HTML: names and details come from users.
+import { t } from './i18n.js';
+
+/** el('div', { class: 'card', onclick: fn }, 'text', child) */
+export function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes ?? {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
+    else if (name === 'dataset') Object.assign(node.dataset, value);
+    else node.setAttribute(name, value === true ? '' : String(value));
+  }
+  append(node, children);
+  return node;
+}
+
+function append(node, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+export function replace(node, ...children) {
+  node.replaceChildren();
+  append(node, children);
+  return node;
+}
+
+/** An RFC 9457 problem as the user sees it: its title, then its detail. */
+export function problemBox(problem) {
+  return el('div', { class: 'problem', role: 'alert', dataset: { status: problem.status ?? '', code: problem.code ?? '' } },
+    el('strong', { class: 'problem-title' }, problem.title || t('problem.generic')),
+    problem.detail ? el('p', { class: 'problem-detail' }, problem.detail) : null);
+}
+
+export function notice(text, kind = 'ok') {
+  return el('div', { class: `notice ${kind}`, role: 'status' }, text);
+}
+
+/** Shows a result or a problem in a slot, replacing what was there. */
+export function report(slot, content) {
+  replace(slot, content instanceof Error ? problemBox(content) : content);
+}
+
+/** A headline figure: a label, a big number and a bar for how far along it is. */
+export function figure(name, label, { value, text, sub, ratio, money }) {
+  const width = Math.max(0, Math.min(1, ratio ?? 0)) * 100;
+  return el('section', { class: 'figure', dataset: { figure: name, value } },
+    el('h3', {}, label),
+    el('p', { class: money ? 'figure-value money' : 'figure-value' }, text),
+    ratio === undefined ? null : el('div', { class: 'meter', role: 'img', 'aria-label': `${width.toFixed(1)}%` },
+      el('span', { style: `width:${width.toFixed(2)}%` })),
+    sub ? el('p', { class: 'figure-sub' }, sub) : null);
+}
+
+export function section(title, ...children) {
+  return el('section', { class: 'panel' }, el('h2', {}, title), ...children);
+}
+
+/** Waits for an idle moment after bursts of calls: live figures arrive up to four times a second. */
+export function throttle(fn, milliseconds) {
+  let timer = null;
+  let pending = false;
+  return (...args) => {
+    if (timer) { pending = args; return; }
+    fn(...args);
+    timer = setTimeout(function release() {
+      timer = null;
+      if (pending) { const again = pending; pending = false; fn(...again); timer = setTimeout(release, milliseconds); }
+    }, milliseconds);
+  };
+}

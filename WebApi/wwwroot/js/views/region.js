@@ -1,0 +1,136 @@
+// The monitoring screen of the nation, a province, a regency or a district: headline figures, the
+// child regions as a chart and a table (each a way down), enrolments per day, occupations, lagging
+// villages and agents. Live: every "progress" event redraws it without a reload.
+import { t } from '../i18n.js';
+import { el, replace, figure, section, problemBox, throttle } from '../ui.js';
+import { get } from '../api.js';
+import { count, percent, rupiah, time } from '../format.js';
+import { barChart, dailyChart } from '../charts.js';
+import { localTable, link } from '../tables.js';
+import { watchProgress } from '../live.js';
+import { navigate, nation, pathOf } from '../router.js';
+import { remember } from '../names.js';
+import { crumbs } from './crumbs.js';
+import { laggingPanel, agentsPanel, exportPanel } from './region-lists.js';
+
+const todayInJakarta = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' }).format(new Date());
+
+export async function renderRegion(root, { code }, { signal }) {
+  let progress;
+  try {
+    progress = await get(code === nation ? '/api/progress' : `/api/progress/${code}`);
+  } catch (problem) {
+    replace(root, crumbs(code), problemBox(problem));
+    return;
+  }
+  if (signal.aborted) return;
+  const level = progress.region.level;
+  const live = el('span', { class: 'live', id: 'live-state' });
+  const figures = el('div', { class: 'figures', id: 'figures' });
+  const childChart = el('div', { class: 'chart', id: 'children-chart' });
+  const childTable = el('div', { class: 'table', id: 'children-table' });
+  const days = el('div', { class: 'chart', id: 'daily-chart' });
+  const occupations = el('div', { class: 'chart', id: 'occupations-chart' });
+  const childLevel = t(`level.child.${level}`);
+  const lagging = laggingPanel(code, signal);
+  const agents = agentsPanel(code, signal);
+  replace(root,
+    crumbs(code),
+    el('header', { class: 'view-head' },
+      el('h1', { id: 'region-name' }, code === nation ? t('region.nation') : progress.region.name),
+      el('span', { class: 'badge' }, t(`level.${level}`)), live),
+    figures,
+    el('div', { class: 'columns' },
+      section(t('region.childrenChart', { children: childLevel }), el('p', { class: 'hint' }, t('region.childrenChartHint')), childChart),
+      el('div', { class: 'stack' }, section(t('region.daily'), days), section(t('region.occupations'), occupations))),
+    section(t(`level.list.${level}`), childTable),
+    el('div', { class: 'columns' }, lagging.element, agents.element),
+    level === 'district' || level === 'regency' ? exportPanel(code, progress.region.name) : null);
+
+  let table = null;
+  const draw = (p) => {
+    remember(p.region.code, p.region.name);
+    p.children.forEach((c) => remember(c.code, c.name));
+    drawFigures(figures, p.totals);
+    live.textContent = t('region.asOf', { time: time(p.asOf) });
+    drawChildren(childChart, p.children);
+    const rows = p.children.map(childRow);
+    if (table) table.setRows(rows);
+    else table = localTable(childTable, { columns: childColumns(), rows, pageSize: 40 });
+    dailyChart(days, p.enrollmentsPerDay, { label: t('region.enrollments'), dayLabel: t('column.date'), today: todayInJakarta() });
+    drawOccupations(occupations, p.occupations);
+  };
+  draw(progress);
+
+  // Figures move at once; the heavier charts and tables at most once a second; lists every few seconds.
+  const redraw = throttle(draw, 1000);
+  const refreshLists = throttle(() => { lagging.refresh(); agents.refresh(); }, 5000);
+  watchProgress(code, signal, (next) => {
+    if (next.version === progress.version && next.asOf === progress.asOf) return;
+    progress = next;
+    drawFigures(figures, next.totals);
+    redraw(next);
+    refreshLists();
+  }, (state) => { live.dataset.state = state; });
+}
+
+function drawFigures(box, f) {
+  replace(box,
+    figure('villagesWithProgram', t('figure.villagesWithProgram'), {
+      value: f.villagesWithProgram, text: count(f.villagesWithProgram), ratio: f.villagesWithProgram / (f.villages || 1),
+      sub: t('figure.ofVillages', { villages: count(f.villages), percent: percent(f.villagesWithProgram, f.villages) }),
+    }),
+    figure('villagesAtTarget', t('figure.villagesAtTarget'), {
+      value: f.villagesAtTarget, text: count(f.villagesAtTarget), ratio: f.villagesAtTarget / (f.villagesWithProgram || 1),
+      sub: t('figure.ofProgramVillages', { villages: count(f.villagesWithProgram) }),
+    }),
+    figure('workersEnrolled', t('figure.workersEnrolled'), {
+      value: f.workersEnrolled, text: count(f.workersEnrolled), ratio: f.workersEnrolled / (f.campaignTarget || 1),
+      sub: t('figure.ofTargets', { campaign: count(f.campaignTarget), programs: count(f.workerTarget), percent: percent(f.workersEnrolled, f.campaignTarget) }),
+    }),
+    figure('budgetAllocated', t('figure.budgetAllocated'), {
+      value: f.budgetAllocated, text: rupiah(f.budgetAllocated), money: true,
+      sub: t('figure.monthlyPremiums', { amount: rupiah(f.monthlyPremiums) }),
+    }),
+    figure('budgetCommitted', t('figure.budgetCommitted'), {
+      value: f.budgetCommitted, text: rupiah(f.budgetCommitted), money: true, ratio: f.budgetCommitted / (f.budgetAllocated || 1),
+      sub: t('figure.ofAllocated', { percent: percent(f.budgetCommitted, f.budgetAllocated) }),
+    }));
+}
+
+/** Share of the campaign target (100 workers a village) each child has enrolled, best first. */
+function drawChildren(box, children) {
+  const sorted = [...children].sort((a, b) => b.workersEnrolled / (b.campaignTarget || 1) - a.workersEnrolled / (a.campaignTarget || 1) || a.code.localeCompare(b.code));
+  barChart(box, {
+    labels: sorted.map((c) => c.name),
+    values: sorted.map((c) => (100 * c.workersEnrolled) / (c.campaignTarget || 1)),
+    format: (v) => percent(v, 100),
+    onPick: (i) => navigate(pathOf(sorted[i].code)),
+  });
+}
+
+function drawOccupations(box, occupations) {
+  const entries = Object.entries(occupations ?? {}).sort((a, b) => b[1] - a[1]);
+  if (entries.length === 0) {
+    replace(box, el('p', { class: 'empty' }, t('region.noEnrollments')));
+    return;
+  }
+  barChart(box, { labels: entries.map(([o]) => t(`occupation.${o}`, {}, o)), values: entries.map(([, n]) => n), format: count, whole: true });
+}
+
+const childRow = (c) => [c.code, c.name, c.villages, c.villagesWithProgram, c.villagesAtTarget, c.workersEnrolled, c.campaignTarget,
+  c.campaignTarget ? c.workersEnrolled / c.campaignTarget : 0, c.budgetCommitted, c.budgetAllocated];
+
+const number = (name) => ({ name, formatter: (cell) => count(cell) });
+const money = (name) => ({ name, formatter: (cell) => rupiah(cell) });
+
+function childColumns() {
+  return [
+    { name: 'code', hidden: true },
+    { name: t('column.name'), formatter: (cell, row) => link(pathOf(row.cells[0].data), cell) },
+    number(t('column.villages')), number(t('column.withProgram')), number(t('column.atTarget')),
+    number(t('column.workers')), number(t('column.campaignTarget')),
+    { name: t('column.share'), formatter: (cell) => percent(cell, 1) },
+    money(t('column.committed')), money(t('column.allocated')),
+  ];
+}

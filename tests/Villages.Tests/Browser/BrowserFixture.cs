@@ -1,0 +1,133 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Villages.Tests.Infrastructure;
+
+namespace Villages.Tests.Browser;
+
+/// <summary>
+/// The real WebApi on Kestrel (Development: dev tokens on) and Debian's headless Chromium driven by
+/// Playwright. Playwright never downloads a browser here: it launches /usr/bin/chromium.
+/// Screenshots go to bin/.../screenshots, to be looked at.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    /// <summary>Generous, bounded: a shared 2-core machine, a cold cluster, rollups pushing every 250 ms.</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+    private int _nextVillage = 10;
+
+    public ApiHost Host { get; } = new();
+    public static string Screenshots { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        await Host.InitializeAsync();
+        if (!File.Exists(ChromiumPath)) return; // every test skips (ChromiumFact)
+        Directory.CreateDirectory(Screenshots);
+        Assertions.SetDefaultExpectTimeout((float)Patience.TotalMilliseconds);
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null) await _browser.CloseAsync();
+        _playwright?.Dispose();
+        await Host.DisposeAsync();
+    }
+
+    /// <summary>A fresh browser context (its own storage: no language or token left by another test) and a page in it.</summary>
+    public async Task<IPage> NewPageAsync(int width = 1366)
+    {
+        var context = await _browser!.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = 900 }, BaseURL = Host.BaseAddress.ToString() });
+        context.SetDefaultTimeout((float)Patience.TotalMilliseconds);
+        var page = await context.NewPageAsync();
+        page.PageError += (_, error) => Console.WriteLine($"page error: {error}");
+        return page;
+    }
+
+    public static async Task<string> ShootAsync(IPage page, string name)
+    {
+        var path = Path.Combine(Screenshots, $"{name}.png");
+        await page.ScreenshotAsync(new() { Path = path, FullPage = true });
+        Console.WriteLine($"screenshot: {path}");
+        return path;
+    }
+
+    /// <summary>A village of Banyuwangi no other browser test uses, with a programme for 100 workers.</summary>
+    public async Task<string> OpenVillageAsync(long budget = 20_160_000)
+    {
+        var code = Workers.TestVillage(Interlocked.Increment(ref _nextVillage));
+        var response = await Host.PutProgram(code, new { budgetAllocated = budget });
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        return code;
+    }
+
+    public async Task EnrollAsync(string village, int workers)
+    {
+        for (var i = 0; i < workers; i++)
+        {
+            var response = await Host.Enroll(village, ApiHost.Body(Workers.Worker()));
+            Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        }
+    }
+
+    /// <summary>The figures of a region as the API answers them (ID: the nation).</summary>
+    public async Task<JsonElement> ProgressAsync(string region = "ID") =>
+        await Host.Anonymous.GetFromJsonAsync<JsonElement>(region == "ID" ? "/api/progress" : $"/api/progress/{region}");
+
+    /// <summary>
+    /// Waits until the page's national figures (data-value of each [data-figure]) are the API's, read
+    /// afresh each time: rollups reach the nation a few push intervals after a write, so a single read
+    /// of either side may be a moment old. Returns the figures both agree on once the API's satisfy until.
+    /// </summary>
+    public async Task<JsonElement> PageAgreesWithNationAsync(Microsoft.Playwright.IPage page, string[] figures, Func<JsonElement, bool>? until = null)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        var seen = "";
+        while (true)
+        {
+            var totals = (await ProgressAsync()).GetProperty("totals");
+            var differences = new List<string>();
+            foreach (var figure in figures)
+            {
+                var shown = await page.Locator($"[data-figure='{figure}']").GetAttributeAsync("data-value");
+                var api = totals.GetProperty(figure).GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture);
+                if (shown != api) differences.Add($"{figure}: page {shown}, API {api}");
+            }
+            if (until is not null && !until(totals)) differences.Add("the API has not reached the expected figures yet");
+            if (differences.Count == 0) return totals;
+            seen = string.Join("; ", differences);
+            Assert.True(DateTime.UtcNow < deadline, $"The page's figures never matched the API's: {seen}");
+            await Task.Delay(200);
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "browser";
+}
+
+/// <summary>A browser test: skipped, saying why, only when Debian's Chromium is not installed.</summary>
+public sealed class ChromiumFactAttribute : FactAttribute
+{
+    public ChromiumFactAttribute()
+    {
+        if (!File.Exists(BrowserFixture.ChromiumPath))
+        {
+            Skip = $"Browser tests need Debian's Chromium at {BrowserFixture.ChromiumPath}: apt-get install -y chromium (scripts/test does it as root).";
+        }
+    }
+}
