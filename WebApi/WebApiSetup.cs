@@ -14,7 +14,7 @@ public static class WebApiSetup
         var configuration = builder.Configuration;
         var cluster = VillagesHosting.ClusterSettings(configuration);
         if (cluster.CoHostSilo) builder.UseOrleans(silo => silo.UseVillages(configuration));
-        else builder.UseOrleansClient(client => client.UseVillages(configuration));
+        else builder.UseOrleansClient(client => client.UseVillages(configuration).AddClusterConnectionStatusObserver<Progress.ClusterChangeObserver>());
         builder.Services.AddVillageRules(configuration);
         builder.AddVillagesAuth();
         builder.Services.AddVillagesRateLimiting(configuration);

@@ -81,6 +81,7 @@ public static class VillagesHosting
         // Orleans' binary serializer: compact, fast and version-tolerant through [Id] and [Alias].
         silo.Services.AddOptions<Orleans.Configuration.AdoNetGrainStorageOptions>(VillageStorageOptions.ProviderName)
             .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+        silo.Services.AllowStorageExceptions();
         silo.AddActivityPropagation();
         silo.AddDashboard(); // the grain statistics the operators' dashboard shows
         return silo;
@@ -94,10 +95,21 @@ public static class VillagesHosting
         client.Services.AddSchemaMigration(connectionString);
         client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
         client.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (Invariant, connectionString));
+        client.Services.AllowStorageExceptions();
         client.AddActivityPropagation();
         client.AddDashboard();
         return client;
     }
+
+    /// <summary>
+    /// PostgreSQL errors cross the wire as what they are. Orleans serializes exceptions only from
+    /// the namespaces it is told about (System, Microsoft, Azure by default): a grain whose
+    /// activation failed on Npgsql (the database down, or a pooled connection it closed) otherwise
+    /// answers with a CodecNotFoundException, which the WebApi cannot tell from a bug (a 500
+    /// instead of a 503 a client retries). Silos and clients must agree, so both call this.
+    /// </summary>
+    public static IServiceCollection AllowStorageExceptions(this IServiceCollection services) =>
+        services.Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
 
     /// <summary>The domain rules, keys and reference data, from configuration.</summary>
     public static IServiceCollection AddVillageRules(this IServiceCollection services, IConfiguration configuration)

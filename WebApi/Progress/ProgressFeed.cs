@@ -17,7 +17,9 @@ public sealed record ProgressSnapshot(RegionProgress Progress, byte[] Json);
 /// the region's rollup grain, keeps the latest figures (and their JSON) in memory, answers reads
 /// from there and fans changes out to its Server-Sent Events streams. Subscriptions are renewed
 /// while the region is in use and the figures re-read at each renewal, in case a notification was
-/// lost; an unused region is dropped.
+/// lost; an unused region is dropped. When a silo leaves the cluster, the rollups it hosted come
+/// back elsewhere without this node's subscription: every watched region is then renewed at each
+/// tick until the cluster has settled, instead of waiting for its next renewal.
 /// </summary>
 public sealed partial class ProgressFeed(
     IGrainFactory grains,
@@ -25,12 +27,19 @@ public sealed partial class ProgressFeed(
     ProgramOptions program,
     IOptions<JsonOptions> json,
     IOptions<ProgressOptions> options,
+    IServiceProvider services,
     ILogger<ProgressFeed> logger) : IProgressObserver, IHostedService, IDisposable
 {
+    /// <summary>How long after a membership change every watched region is renewed at each tick:
+    /// long enough for the cluster to declare a killed silo dead and for its rollups to come back.</summary>
+    private static readonly TimeSpan Unsettled = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan Tick = TimeSpan.FromSeconds(2);
+
     private readonly ConcurrentDictionary<string, Watched> _regions = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private IProgressObserver? _self;
     private Task? _renewals;
+    private long _unsettledUntil; // UTC ticks
 
     private TimeSpan Renewal => options.Value.SubscriptionLifetime / 3;
 
@@ -66,10 +75,36 @@ public sealed partial class ProgressFeed(
         return Task.CompletedTask;
     }
 
+    /// <summary>A silo joined or left (a cluster client's gateways, or a co-hosted silo's membership changed).</summary>
+    public void OnClusterChanged() => Interlocked.Exchange(ref _unsettledUntil, (DateTime.UtcNow + Unsettled).Ticks);
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _renewals = Task.Run(() => RenewLoopAsync(_stopping.Token), CancellationToken.None);
+        // Co-hosted with a silo: its membership view says when another silo leaves. (A pure client
+        // hears it from its gateways: see ClusterChangeObserver.)
+        if (services.GetService<IClusterMembershipService>() is { } membership)
+        {
+            _ = Task.Run(() => WatchMembershipAsync(membership, _stopping.Token), CancellationToken.None);
+        }
         return Task.CompletedTask;
+    }
+
+    private async Task WatchMembershipAsync(IClusterMembershipService membership, CancellationToken stopping)
+    {
+        HashSet<SiloAddress>? active = null;
+        try
+        {
+            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(stopping))
+            {
+                var now = snapshot.Members.Values.Where(static m => m.Status == SiloStatus.Active).Select(static m => m.SiloAddress).ToHashSet();
+                if (active is not null && !active.SetEquals(now)) OnClusterChanged();
+                active = now;
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -114,9 +149,10 @@ public sealed partial class ProgressFeed(
 
     private async Task RenewLoopAsync(CancellationToken stopping)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5));
+        using var timer = new PeriodicTimer(Tick);
         while (await TickAsync(timer, stopping))
         {
+            var unsettled = DateTime.UtcNow.Ticks < Interlocked.Read(ref _unsettledUntil);
             foreach (var watched in _regions.Values)
             {
                 if (watched.Listeners.IsEmpty && DateTime.UtcNow - watched.LastUsed > options.Value.SubscriptionLifetime)
@@ -124,7 +160,7 @@ public sealed partial class ProgressFeed(
                     _regions.TryRemove(watched.Region.Code, out _); // its subscription simply expires
                     continue;
                 }
-                if (DateTime.UtcNow - watched.Renewed < Renewal) continue;
+                if (!unsettled && DateTime.UtcNow - watched.Renewed < Renewal) continue;
                 try
                 {
                     await RenewAsync(watched);
@@ -177,4 +213,14 @@ public sealed partial class ProgressFeed(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing the progress subscription of {Region} failed; retrying.")]
     private partial void LogRenewFailed(Exception exception, string region);
+}
+
+/// <summary>A cluster client's gateways changed (a silo died, left or joined): the feed renews its subscriptions.</summary>
+public sealed class ClusterChangeObserver(IServiceProvider services) : IClusterConnectionStatusObserver
+{
+    // Resolved when first needed: the Orleans client creates its observers before the feed can exist.
+    public void NotifyGatewayCountChanged(int currentNumberOfGateways, int previousNumberOfGateways, bool connectionRecovered) =>
+        services.GetRequiredService<ProgressFeed>().OnClusterChanged();
+
+    public void NotifyClusterConnectionLost() => services.GetRequiredService<ProgressFeed>().OnClusterChanged();
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Villages.Storage;
 
@@ -76,41 +75,9 @@ public static class TestPostgres
         return server;
     }
 
-    // The test host gets about 100 ms to exit after the last test before it is killed, too little to
-    // stop a server and delete a cluster, and a killed process runs no exit handlers anyway. So a small
-    // detached shell watches this process instead: once it is gone, the shell stops the server
-    // (immediate mode: the cluster is thrown away) and deletes the directories. It is double-forked
-    // into its own session so that killing the test host, or its process tree, does not take it along.
-    private static void StartReaper(LocalPostgres server)
-    {
-        // $1: the PID to watch, $2: the stop command (shell-quoted), then the directories to delete.
-        const string watch =
-            """
-            pid="$1"; stop="$2"; shift 2
-            while kill -0 "$pid" 2>/dev/null; do sleep 1; done
-            eval "$stop"
-            rm -rf "$@"
-            """;
-        const string detach = "script=\"$1\"; shift; setsid /bin/sh -c \"$script\" reaper \"$@\" </dev/null >/dev/null 2>&1 &";
-
-        string[] args =
-        [
-            "-c", detach, "launcher", watch,
-            Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
-            string.Join(' ', server.GetStopCommand(immediate: true).Select(ShellQuote)),
-            RootDirectory, server.DataDirectory, server.SocketDirectory,
-        ];
-        var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = "/" };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var launcher = Process.Start(info);
-        launcher?.WaitForExit(TimeSpan.FromSeconds(10));
-
-        static string ShellQuote(string arg) => "'" + arg.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
-    }
+    // Stops the server (immediate mode: the cluster is thrown away) and deletes its directories once this process is gone.
+    private static void StartReaper(LocalPostgres server) =>
+        Reaper.Start(null, server.GetStopCommand(immediate: true), RootDirectory, server.DataDirectory, server.SocketDirectory);
 
     // A test process killed with SIGKILL leaves its server running and its directory behind; the
     // next run stops and removes those whose process is gone.
