@@ -489,7 +489,21 @@ public static class NationalBench
         foreach (var (kind, body) in e.FirstRowProblems) Console.WriteLine($"    first {kind}: {body}");
         Console.WriteLine(e.Non200.Count == 0 ? "  answers other than 200: none" : $"  answers other than 200: {string.Join(", ", e.Non200.Select(x => $"{x.Key} x{x.Value:N0}"))}");
         foreach (var (kind, body) in e.FirstNon200) Console.WriteLine($"    first {kind}: {body}");
-        if (e.Cpu is { } c) Console.WriteLine("  " + CpuSampler.Describe(c).Replace("in the window", "over the enrolments", StringComparison.Ordinal));
+        if (e.Cpu is { } c)
+        {
+            Console.WriteLine("  " + CpuSampler.Describe(c).Replace("in the window", "over the enrolments", StringComparison.Ordinal));
+            if (CpuCost(c, e.Seconds, e.CreatedRows) is { } cost)
+            {
+                Console.WriteLine($"  CPU per 1,000 enrolments (core-seconds): service {cost.Service:0.000}, postgres {cost.Postgres:0.000}, bench {cost.Bench:0.000}; " +
+                    $"with the {c.Cores} cores to themselves, about {cost.IdleMachineRate:N0} enrolments/s (an estimate: CPU-bound, same mix)");
+            }
+            if (c.Other >= 20) Console.WriteLine($"  NOTE: other processes used {c.Other:0}% of a core on average: the machine was shared and the rates above are low by about that much.");
+        }
+        if (s.Cpu is { } sc2 && CpuCost(sc2, s.Seconds, s.Created + s.Changed) is { } pc)
+        {
+            Console.WriteLine($"  CPU per programme opened (ms): service {pc.Service:0.0}, postgres {pc.Postgres:0.0}, bench {pc.Bench:0.0}; " +
+                $"with the {sc2.Cores} cores to themselves, about {pc.IdleMachineRate:N0} programmes/s");
+        }
         Console.WriteLine(r.Memory.Count == 0 ? "  service memory: not measured"
             : $"  service memory: RSS {ServiceProcesses.Bytes(r.Memory.Sum(m => m.RssBytes))} at the end (largest sum seen {ServiceProcesses.Bytes(r.PeakRssBytes)}): " +
               string.Join(", ", r.Memory.Select(m => $"{m.Name} pid {m.Pid} RSS {ServiceProcesses.Bytes(m.RssBytes)}, peak {ServiceProcesses.Bytes(m.PeakRssBytes)}")));
@@ -518,6 +532,18 @@ public static class NationalBench
                 $"{e.PerSecond:N0}/s {(e.PerSecond >= needed ? "meets it" : "does not")}" +
                 (r.Villages < 83_762 ? $" (this run: {r.Villages:N0} villages; at this rate the nation would take {nation.TotalMinutes:0.0} min)" : $" ({e.Seconds / 60:0.0} min)"));
         }
+    }
+
+    /// <summary>CPU per 1,000 units in core-seconds (= ms per unit), and units/s with nothing else on the machine.</summary>
+    private sealed record Cost(double Service, double Postgres, double Bench, double IdleMachineRate);
+
+    private static Cost? CpuCost(CpuSplit c, double seconds, long units)
+    {
+        if (units <= 0) return null;
+        double PerThousand(double percent) => percent / 100 * seconds / units * 1000;
+        var (service, postgres, bench) = (PerThousand(c.Service), PerThousand(c.Postgres), PerThousand(c.Bench));
+        var total = service + postgres + bench;
+        return total <= 0 ? null : new Cost(service, postgres, bench, c.Cores / total * 1000);
     }
 
     /// <summary>A connection string without its password.</summary>
