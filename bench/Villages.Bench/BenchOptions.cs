@@ -10,6 +10,7 @@ public sealed record BenchOptions
         reads and staleness measured during the same load.
 
         usage: Villages.Bench [single] [options]
+               Villages.Bench national [--villages N] [--workers 100] [--batch 100] [--clients 16] [--url URL] [options]
           --url URL            measure a running service instead of starting one (PostgreSQL for the peer is still started)
           --token JWT          the bearer token to write with (default: minted by the service's POST /dev/tokens, Development only)
           --webapi-dll PATH    the built WebApi to start (default: WebApi/bin/Release|Debug/net10.0/Villages.WebApi.dll)
@@ -27,6 +28,18 @@ public sealed record BenchOptions
           --seed N             moves the NIK sequence and the village order (default 0; random with --url)
           --json FILE          also write the figures as JSON
           --ready-timeout S    how long to wait for /health/ready (default 180)
+
+        national: open programmes in every village (or N), then enrol --workers per village through
+        POST /api/villages/{code}/enrollments/batch, --batch workers per request, by --clients clients
+          --villages N         villages (default all 83,762, in a fixed pseudo-random order)
+          --workers N          workers per village (default 100; budget per village = N x 201,600 unless --budget)
+          --batch N            workers per batch request, one village per request (default 100; the service takes up to 1,000)
+          --clients N          concurrent clients, for the programmes and the batches (default 16; one value)
+          --url URL            measure a running service (a cluster's WebApi); with it:
+          --pids P[,Q...]      the service processes whose memory and CPU to report (default: every process
+                               running Villages.Silo or Villages.WebApi on this machine)
+          --connection-string CS  the service's database, for its size (default with --url: not measured)
+          --seed, --token, --webapi-dll, --budget, --json, --ready-timeout as above
         """;
 
     /// <summary>Premium of one worker for the default programme: JKK 10,000 + JKM 6,800 a month, 12 months.</summary>
@@ -50,6 +63,17 @@ public sealed record BenchOptions
     public int ReadyTimeout { get; init; } = 180;
     public bool Help { get; init; }
 
+    // national mode
+    public int? VillagesGiven { get; init; }
+    public bool BudgetGiven { get; init; }
+    public int Workers { get; init; } = 100;
+    public int Batch { get; init; } = 100;
+    public int[]? Pids { get; init; }
+    public string? ConnectionString { get; init; }
+
+    /// <summary>The national mode's budget per village: --budget, else what --workers cost.</summary>
+    public long NationalBudget => BudgetGiven ? Budget : Workers * PremiumPerWorker;
+
     public int WorkersPerVillage => (int)(Budget / PremiumPerWorker);
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -68,15 +92,16 @@ public sealed record BenchOptions
             o = arg switch
             {
                 "single" when i == 0 => o with { Mode = "single" },
+                "national" when i == 0 => o with { Mode = "national" },
                 "-h" or "--help" => o with { Help = true },
                 "--token" => o with { Token = Value() },
                 "--url" => o with { Url = Uri.TryCreate(Value(), UriKind.Absolute, out var u) ? u : throw new ArgumentException("--url needs an absolute URL.") },
                 "--webapi-dll" => o with { WebApiDll = Value() },
-                "--villages" => o with { Villages = Positive(arg, Value()) },
+                "--villages" => WithVillages(o, Positive(arg, Value())),
                 "--clients" => o with { Clients = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(c => Positive(arg, c))] },
                 "--seconds" => o with { Seconds = Positive(arg, Value()) },
                 "--warmup" => o with { Warmup = NonNegative(arg, Value()) },
-                "--budget" => o with { Budget = long.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var b) && b >= PremiumPerWorker ? b : throw new ArgumentException($"--budget must be at least {PremiumPerWorker}.") },
+                "--budget" => o with { Budget = long.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var b) && b >= PremiumPerWorker ? b : throw new ArgumentException($"--budget must be at least {PremiumPerWorker}."), BudgetGiven = true },
                 "--readers" => o with { Readers = NonNegative(arg, Value()) },
                 "--sample-ms" => o with { SampleMs = NonNegative(arg, Value()) },
                 "--peer" => o with { Peer = Value() },
@@ -84,13 +109,20 @@ public sealed record BenchOptions
                 "--seed" => o with { Seed = NonNegative(arg, Value()) },
                 "--json" => o with { Json = Value() },
                 "--ready-timeout" => o with { ReadyTimeout = Positive(arg, Value()) },
-                _ when !arg.StartsWith('-') => throw new ArgumentException($"Unknown mode '{arg}': only 'single' exists."),
+                "--workers" => o with { Workers = Positive(arg, Value()) is var w and <= 10_000 ? w : throw new ArgumentException("--workers must be 1 to 10,000 (a programme's bound).") },
+                "--batch" => o with { Batch = Positive(arg, Value()) },
+                "--pids" => o with { Pids = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => Positive(arg, p))] },
+                "--connection-string" => o with { ConnectionString = Value() },
+                _ when !arg.StartsWith('-') => throw new ArgumentException($"Unknown mode '{arg}': 'single' (the default) or 'national'."),
                 _ => throw new ArgumentException($"Unknown option '{arg}'."),
             };
         }
         if (o.Clients.Length == 0) throw new ArgumentException("--clients needs at least one number.");
+        if (o.Mode == "national" && o.Clients.Length > 1) throw new ArgumentException("national takes one --clients value.");
         return o;
     }
+
+    private static BenchOptions WithVillages(BenchOptions o, int villages) => o with { Villages = villages, VillagesGiven = villages };
 
     private static int Positive(string name, string text) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0 ? v : throw new ArgumentException($"{name} must be a positive whole number, not '{text}'.");

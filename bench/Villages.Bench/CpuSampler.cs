@@ -12,12 +12,18 @@ public sealed record CpuSplit(int Cores, double Service, double Postgres, double
 /// </summary>
 public sealed class CpuSampler
 {
-    private readonly int? _servicePid;
+    private readonly int[] _servicePids;
     private readonly int? _postmasterPid;
 
     public CpuSampler(int? servicePid, int? postmasterPid)
+        : this(servicePid is { } s ? [s] : [], postmasterPid)
     {
-        _servicePid = servicePid;
+    }
+
+    /// <summary>A service of several processes (silos and WebApi nodes on this machine): their CPU is summed.</summary>
+    public CpuSampler(IReadOnlyList<int> servicePids, int? postmasterPid)
+    {
+        _servicePids = [.. servicePids];
         _postmasterPid = postmasterPid;
     }
 
@@ -30,7 +36,7 @@ public sealed class CpuSampler
         {
             var (total, idle) = Machine();
             return new Sample(total, idle,
-                _servicePid is { } s ? ProcessTicks(s, withChildren: true) : 0,
+                _servicePids.Sum(s => ProcessTicks(s, withChildren: true)),
                 _postmasterPid is { } p ? PostgresTicks(p) : 0,
                 ProcessTicks(Environment.ProcessId, withChildren: false));
         }

@@ -17,6 +17,7 @@ public sealed class NikFactory
     private readonly string[] _areas;
     private readonly string[] _dates;
     private readonly long _start;
+    private readonly long _areaStart;
     private long _next;
 
     public NikFactory(RegionCatalog catalog, long seed = 0)
@@ -31,6 +32,30 @@ public sealed class NikFactory
         }
         _dates = [.. dates];
         _start = _next = seed * 1_000_000_000L;
+        _areaStart = seed * 10_000_000L;
+    }
+
+    /// <summary>How many NIKs one area holds (serials x birth dates): about 2.8 * 10^8.</summary>
+    public long AreaCapacity => (long)Serials * _dates.Length;
+
+    /// <summary>
+    /// The NIK number <paramref name="index"/> (from 0) of one area, e.g. the district code of the
+    /// village that enrols the worker (PPRRDD, no dots): serial and birth date come from the index,
+    /// moved by the seed. Unique per (area, index) for indexes below <see cref="AreaCapacity"/>;
+    /// lock-free, so callers can number their workers themselves. Independent of <see cref="Next"/>.
+    /// </summary>
+    public string InArea(string area, long index)
+    {
+        if (area.Length != 6) throw new ArgumentException("An area is six digits.", nameof(area));
+        var i = (_areaStart + index) % AreaCapacity;
+        var serial = (int)(i % Serials) + 1;
+        var date = _dates[i / Serials];
+        return string.Create(16, (area, date, serial), static (span, s) =>
+        {
+            s.area.AsSpan().CopyTo(span);
+            s.date.AsSpan().CopyTo(span[6..]);
+            s.serial.TryFormat(span[12..], out _, "0000");
+        });
     }
 
     /// <summary>How many NIKs can be made before the sequence repeats.</summary>

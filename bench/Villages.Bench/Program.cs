@@ -30,6 +30,24 @@ var ct = cts.Token;
 var repoRoot = Cleanup.FindRepoRoot();
 var machine = MachineInfo.Describe(repoRoot);
 Console.WriteLine(machine);
+if (options.Mode == "national")
+{
+    try { return await NationalBench.RunAsync(options, cleanup, repoRoot, machine, ct); }
+    catch (OperationCanceledException) when (ct.IsCancellationRequested)
+    {
+        Console.Error.WriteLine("Cancelled.");
+        return 130;
+    }
+    catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or FileNotFoundException or HttpRequestException or ArgumentException)
+    {
+        Console.Error.WriteLine($"bench failed: {ex.Message}");
+        return 1;
+    }
+    finally
+    {
+        cleanup.Run();
+    }
+}
 var rounds = new List<RoundResult>();
 var peers = new List<PeerResult>();
 string? peerNote = null;
