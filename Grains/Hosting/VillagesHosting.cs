@@ -84,6 +84,16 @@ public static class VillagesHosting
         silo.Services.AllowStorageExceptions();
         silo.AddActivityPropagation();
         silo.AddDashboard(); // the grain statistics the operators' dashboard shows
+        var activations = configuration.GetSection(ActivationOptions.Section).Get<ActivationOptions>() ?? new ActivationOptions();
+        silo.Configure<GrainCollectionOptions>(o =>
+        {
+            o.CollectionQuantum = activations.CollectionQuantum;
+            o.CollectionAge = activations.DefaultIdleTimeout;
+            o.ClassSpecificCollectionAge[typeof(VillageGrain).FullName!] = activations.VillageIdleTimeout;
+            o.EnableActivationSheddingOnMemoryPressure = activations.ShedOnMemoryPressure;
+            o.MemoryUsageLimitPercentage = activations.MemoryLimitPercent;
+            o.MemoryUsageTargetPercentage = activations.MemoryTargetPercent;
+        });
         return silo;
     }
 

@@ -1,0 +1,29 @@
+namespace Villages.Hosting;
+
+/// <summary>
+/// How long grains stay in memory (`Villages:Activations`). A village is written in bursts (an
+/// operator's session, an agent's visit, an import) and then sits for days: it leaves memory after
+/// <see cref="VillageIdleTimeout"/> and reloads from PostgreSQL on its next call. Under memory
+/// pressure Orleans sheds the least recently used activations first, whatever their age.
+/// </summary>
+public sealed class ActivationOptions
+{
+    public const string Section = "Villages:Activations";
+
+    /// <summary>A village not called for this long is deactivated (its state is already durable).</summary>
+    public TimeSpan VillageIdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Every other grain (rollups, import jobs): Orleans' own default.</summary>
+    public TimeSpan DefaultIdleTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How often the collector looks for idle grains; idle timeouts are rounded up to it.</summary>
+    public TimeSpan CollectionQuantum { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Shed activations when the process's memory passes <see cref="MemoryLimitPercent"/> of what it may use.</summary>
+    public bool ShedOnMemoryPressure { get; set; } = true;
+
+    public double MemoryLimitPercent { get; set; } = 80;
+
+    /// <summary>Shedding stops once memory is back under this.</summary>
+    public double MemoryTargetPercent { get; set; } = 70;
+}
