@@ -64,6 +64,33 @@ const dictionary = {
     'upload.hint': 'Satu pekerja per baris, dengan baris judul. Program: JKK;JKM atau JKK;JKM;JHT (kosong = JKK+JKM).', 'upload.file': 'Berkas CSV',
     'upload.submit': 'Unggah', 'upload.summary': '{rows} baris: {created} baru, {unchanged} tetap, {repriced} dihitung ulang, {updated} diperbarui, {rejected} ditolak.',
     'result.created': 'Baru', 'result.unchanged': 'Tetap', 'result.repriced': 'Dihitung ulang', 'result.updated': 'Diperbarui', 'result.rejected': 'Ditolak',
+    'problemCode.invalid-village-code': 'Kode desa tidak sah', 'problemCode.village-not-found': 'Desa tidak ditemukan',
+    'problemCode.invalid-program': 'Program tidak sah', 'problemCode.funding-source-not-allowed': 'Sumber dana ini tidak berlaku untuk desa ini',
+    'problemCode.budget-below-committed': 'Anggaran tidak boleh di bawah yang sudah terpakai', 'problemCode.program-not-open': 'Desa belum membuka program',
+    'problemCode.invalid-nik': 'NIK tidak sah', 'problemCode.invalid-enrollment': 'Data pekerja tidak sah',
+    'problemCode.budget-exceeded': 'Sisa anggaran tidak cukup', 'problemCode.enrolled-elsewhere': 'Pekerja sudah terdaftar di desa lain',
+    'problemCode.enrollment-not-found': 'Peserta tidak ditemukan di desa ini', 'problemCode.storage-unavailable': 'Buku besar sebentar tidak tersedia',
+    'problemCode.malformed-request': 'Isi permintaan tidak dapat dibaca', 'problemCode.invalid-region-code': 'Kode wilayah tidak sah',
+    'problemCode.region-not-found': 'Wilayah tidak ditemukan', 'problemCode.invalid-query': 'Parameter tidak sah',
+    'problemCode.unsupported-media-type': 'Jenis isi tidak didukung', 'problemCode.payload-too-large': 'Isi permintaan terlalu besar',
+    'problemCode.batch-too-large': 'Terlalu banyak baris dalam satu kiriman', 'problemCode.not-found': 'Tidak ditemukan',
+    'problemCode.unauthenticated': 'Silakan masuk dulu', 'problemCode.forbidden': 'Tidak diizinkan untuk peran atau wilayah Anda',
+    'problemCode.rate-limited': 'Terlalu banyak permintaan', 'problemCode.service-unavailable': 'Layanan sebentar tidak tersedia',
+    'problemCode.internal-error': 'Terjadi kesalahan di server',
+    'problemDetail.budget-exceeded': 'Perlu {needed}, sisa {remaining}.',
+    'problemDetail.enrolled-elsewhere': 'Terdaftar di desa {otherVillage}. Satu pekerja hanya di satu desa.',
+    'problemDetail.invalid-nik': 'NIK terdiri dari 16 angka: kode wilayah, tanggal lahir DDMMYY (tanggal ditambah 40 untuk perempuan) dan nomor urut bukan 0000; usia dalam batas program.',
+    'problemDetail.program-not-open': 'Buka program desa dulu, lalu daftarkan pekerja.',
+    'problemDetail.budget-below-committed': 'Anggaran baru paling sedikit sebesar yang sudah terpakai.',
+    'problemDetail.storage-unavailable': 'Tidak ada data yang hilang; coba lagi sebentar lagi.',
+    'problemDetail.service-unavailable': 'Tidak ada data yang hilang; coba lagi sebentar lagi.',
+    'problemDetail.rate-limited': 'Tunggu sebentar, lalu coba lagi.',
+    'problemDetail.forbidden': 'Tindakan ini di luar peran atau wilayah akun Anda.',
+    'problemField.invalid-enrollment.name': 'Nama wajib diisi, tanpa karakter kendali, dan tidak terlalu panjang.',
+    'problemField.invalid-enrollment.occupation': 'Pekerjaan tidak dikenal; pilih dari daftar pekerjaan.',
+    'problemField.invalid-enrollment.monthlyIncome': 'Periksa penghasilan per bulan: rupiah bulat dalam batas yang berlaku.',
+    'problemField.invalid-enrollment.programs': 'Program: JKK;JKM atau JKK;JKM;JHT. JKK dan JKM selalu bersama.',
+    'problemField.invalid-enrollment.agentId': 'Kode agen PERISAI: 1 sampai 40 huruf, angka, titik, garis bawah atau tanda hubung.',
     'enrollment.active': 'Aktif', 'enrollment.withdrawn': 'Ditarik',
     'withdraw.button': 'Tarik', 'withdraw.confirm': 'Tarik {name} dari program? Iuran bulan yang belum berjalan kembali ke anggaran.',
     'withdraw.done': '{name} ditarik: {refund} kembali ke anggaran ({months} bulan).',
@@ -184,6 +211,11 @@ export function setLang(next) {
 export function t(name, values = {}, fallback) {
   const text = dictionary[current][name] ?? (fallback === undefined ? dictionary.id[name] : undefined) ?? fallback ?? name;
   return text.replace(/\{(\w+)\}/g, (match, v) => (values[v] === undefined ? match : String(values[v])));
+}
+
+/** Like t, but null when the current language has no such key (no fallback to the other one). */
+export function maybe(name, values = {}) {
+  return dictionary[current][name] === undefined ? null : t(name, values);
 }
 
 /** The words written in index.html (data-i18n) and the page's language and title. */

@@ -1,5 +1,6 @@
 // Small DOM helpers. Text always goes in as text nodes, never as HTML: names and details come from users.
 import { t } from './i18n.js';
+import { explain } from './problems.js';
 
 /** el('div', { class: 'card', onclick: fn }, 'text', child) */
 export function el(tag, attributes = {}, ...children) {
@@ -29,9 +30,10 @@ export function replace(node, ...children) {
 
 /** An RFC 9457 problem as the user sees it: its title, then its detail. */
 export function problemBox(problem) {
+  const { title, detail } = explain(problem);
   return el('div', { class: 'problem', role: 'alert', dataset: { status: problem.status ?? '', code: problem.code ?? '' } },
-    el('strong', { class: 'problem-title' }, problem.title || t('problem.generic')),
-    problem.detail ? el('p', { class: 'problem-detail' }, problem.detail) : null);
+    el('strong', { class: 'problem-title' }, title || t('problem.generic')),
+    detail ? el('p', { class: 'problem-detail' }, detail) : null);
 }
 
 export function notice(text, kind = 'ok') {

@@ -32,7 +32,7 @@ public sealed class VillagePageTests(BrowserFixture browser, ITestOutputHelper o
     {
         var village = await browser.OpenVillageAsync();
         const string badNik = "3510019913900001"; // month 13: no such birth date
-        var expected = await ProblemDetailForNik(badNik);
+        await ProblemCodeForNik(badNik, "invalid-nik");
 
         var page = await browser.NewPageAsync();
         await page.GotoAsync($"/v/{village}");
@@ -52,7 +52,8 @@ public sealed class VillagePageTests(BrowserFixture browser, ITestOutputHelper o
         await Expect(rows).ToHaveCountAsync(3);
         await Expect(rows.Nth(0).Locator(".result")).ToHaveTextAsync("Baru");
         await Expect(rows.Nth(1).Locator(".result")).ToHaveTextAsync("Ditolak");
-        await Expect(rows.Nth(1)).ToContainTextAsync(expected);
+        // In the page's language (Bahasa Indonesia), from the problem's code: the API's detail is English.
+        await Expect(rows.Nth(1)).ToContainTextAsync("NIK tidak sah: NIK terdiri dari 16 angka");
         await Expect(rows.Nth(2).Locator(".result")).ToHaveTextAsync("Baru");
         await Expect(page.Locator("#upload-form .notice")).ToContainTextAsync("2 baru");
         // The good rows are enrolled: the figures and the list of workers show them (NIK masked).
@@ -70,10 +71,10 @@ public sealed class VillagePageTests(BrowserFixture browser, ITestOutputHelper o
         await page.GotoAsync($"/v/{village}");
         await SignInAsOperator(page, village);
 
-        // A refused enrolment shows the API's problem: its title, then its detail.
+        // A refused enrolment shows the API's problem in the page's language: its title, then what to fix.
         await FillEnrolment(page, "3510019913900001", "Budi Santoso");
-        await Expect(page.Locator("#enroll-form .problem-title")).ToHaveTextAsync("The NIK is invalid");
-        await Expect(page.Locator("#enroll-form .problem-detail")).ToContainTextAsync("birth date");
+        await Expect(page.Locator("#enroll-form .problem-title")).ToHaveTextAsync("NIK tidak sah");
+        await Expect(page.Locator("#enroll-form .problem-detail")).ToContainTextAsync("tanggal lahir DDMMYY");
 
         await FillEnrolment(page, Workers.NewNik(), "Siti Aminah");
         await Expect(page.Locator("#enroll-form .notice")).ToContainTextAsync("Siti Aminah");
@@ -98,13 +99,13 @@ public sealed class VillagePageTests(BrowserFixture browser, ITestOutputHelper o
         await form.Locator("button[type=submit]").ClickAsync();
     }
 
-    /// <summary>What the API says about this NIK, from a single enrolment in another village.</summary>
-    private async Task<string> ProblemDetailForNik(string nik)
+    /// <summary>The API refuses this NIK with this problem code, from a single enrolment in another village.</summary>
+    private async Task ProblemCodeForNik(string nik, string code)
     {
         var other = await browser.OpenVillageAsync();
         var response = await browser.Host.Enroll(other, new { nik, name = "Budi Santoso", occupation = "petani", monthlyIncome = 1_000_000 });
         Assert.Equal(400, (int)response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()!;
+        Assert.Equal(code, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
     }
 
     /// <summary>Through the sign-in panel, as a person would: the Development "sign in as" form.</summary>

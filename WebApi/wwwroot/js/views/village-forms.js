@@ -4,6 +4,7 @@ import { t } from '../i18n.js';
 import { el, replace, problemBox, notice } from '../ui.js';
 import { call, download } from '../api.js';
 import { rupiah } from '../format.js';
+import { explainLine } from '../problems.js';
 import { localTable, h } from '../tables.js';
 
 const field = (label, input) => el('label', {}, label, input);
@@ -88,7 +89,7 @@ export function uploadForm(code, refresh) {
     replace(slot, notice(t('upload.summary', body), body.rejected ? 'warn' : 'ok'));
     results.replaceChildren();
     localTable(results, {
-      rows: body.results.map((r) => [r.row, r.result, r.enrollment?.name ?? '', r.enrollment?.nik ?? '', r.error ? r.error.detail : rupiah(r.enrollment.monthlyPremium)]),
+      rows: body.results.map((r) => [r.row, r.result, r.enrollment?.name ?? '', r.enrollment?.nik ?? '', r.error ? explainLine(r.error) : rupiah(r.enrollment.monthlyPremium)]),
       columns: [t('column.row'), { name: t('column.result'), formatter: (r) => h('span', { className: `result result-${r}` }, t(`result.${r}`)) },
         t('column.name'), t('column.nik'), t('column.detail')],
       pageSize: 20, search: false,
