@@ -11,6 +11,7 @@ public sealed record BenchOptions
 
         usage: Villages.Bench [single] [options]
                Villages.Bench national [--villages N] [--workers 100] [--batch 100] [--clients 16] [--url URL] [options]
+               Villages.Bench memory [--villages 10000] [--workers 100] [--idle 180] [--clients 16]
           --url URL            measure a running service instead of starting one (PostgreSQL for the peer is still started)
           --token JWT          the bearer token to write with (default: minted by the service's POST /dev/tokens, Development only)
           --webapi-dll PATH    the built WebApi to start (default: WebApi/bin/Release|Debug/net10.0/Villages.WebApi.dll)
@@ -20,6 +21,8 @@ public sealed record BenchOptions
           --warmup S           warm-up seconds before each round, not measured (default 10: the JIT is still tiering up before that)
           --readers N          progress readers during each round's measured window, alternating GET /api/progress
                                and GET /api/progress/{the province with most of the round's villages} (default 4; 0: none)
+          --alone-readers N    after the rounds, N readers of the same two endpoints for --seconds with no enrolment
+                               load, as the peer's national reads run (default 16; 0: skip)
           --sample-ms MS       staleness: sample the national figures every MS ms from the window's start (default 20; 0: off)
           --budget RP          budgetAllocated per village (default 20160000 = 100 workers at JKK+JKM, 1,000,000 income)
           --peer PATH          the peer's run script (default ../shared/peer/sql-baseline/run from the repository root,
@@ -40,12 +43,18 @@ public sealed record BenchOptions
                                running Villages.Silo or Villages.WebApi on this machine)
           --connection-string CS  the service's database, for its size (default with --url: not measured)
           --seed, --token, --webapi-dll, --budget, --json, --ready-timeout as above
+
+        memory: a silo in this process on a private PostgreSQL; the live heap per 10,000 active villages
+        with a programme, then with --workers enrolments each, then after they have been idle
+          --villages N         villages (default 10,000)
+          --idle S             Villages:Activations:VillageIdleTimeout for the run, in seconds (default 180)
         """;
 
     /// <summary>Premium of one worker for the default programme: JKK 10,000 + JKM 6,800 a month, 12 months.</summary>
     public const long PremiumPerWorker = 201_600;
 
     public string Mode { get; init; } = "single";
+    public int IdleSeconds { get; init; } = 180;
     public Uri? Url { get; init; }
     public string? Token { get; init; }
     public string? WebApiDll { get; init; }
@@ -56,6 +65,7 @@ public sealed record BenchOptions
     public long Budget { get; init; } = 20_160_000;
     public int Readers { get; init; } = 4;
     public int SampleMs { get; init; } = 20;
+    public int AloneReaders { get; init; } = 16;
     public string? Peer { get; init; }
     public bool NoPeer { get; init; }
     public int? Seed { get; init; }
@@ -93,6 +103,8 @@ public sealed record BenchOptions
             {
                 "single" when i == 0 => o with { Mode = "single" },
                 "national" when i == 0 => o with { Mode = "national" },
+                "memory" when i == 0 => o with { Mode = "memory" },
+                "--idle" => o with { IdleSeconds = Positive(arg, Value()) },
                 "-h" or "--help" => o with { Help = true },
                 "--token" => o with { Token = Value() },
                 "--url" => o with { Url = Uri.TryCreate(Value(), UriKind.Absolute, out var u) ? u : throw new ArgumentException("--url needs an absolute URL.") },
@@ -103,6 +115,7 @@ public sealed record BenchOptions
                 "--warmup" => o with { Warmup = NonNegative(arg, Value()) },
                 "--budget" => o with { Budget = long.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var b) && b >= PremiumPerWorker ? b : throw new ArgumentException($"--budget must be at least {PremiumPerWorker}."), BudgetGiven = true },
                 "--readers" => o with { Readers = NonNegative(arg, Value()) },
+                "--alone-readers" => o with { AloneReaders = NonNegative(arg, Value()) },
                 "--sample-ms" => o with { SampleMs = NonNegative(arg, Value()) },
                 "--peer" => o with { Peer = Value() },
                 "--no-peer" => o with { NoPeer = true },
@@ -113,7 +126,7 @@ public sealed record BenchOptions
                 "--batch" => o with { Batch = Positive(arg, Value()) },
                 "--pids" => o with { Pids = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => Positive(arg, p))] },
                 "--connection-string" => o with { ConnectionString = Value() },
-                _ when !arg.StartsWith('-') => throw new ArgumentException($"Unknown mode '{arg}': 'single' (the default) or 'national'."),
+                _ when !arg.StartsWith('-') => throw new ArgumentException($"Unknown mode '{arg}': 'single' (the default), 'national' or 'memory'."),
                 _ => throw new ArgumentException($"Unknown option '{arg}'."),
             };
         }

@@ -46,6 +46,15 @@ public sealed class CpuSampler
         }
     }
 
+    /// <summary>The split over a measured window: sampled at its start and at its end.</summary>
+    public Task<CpuSplit?> OverAsync(MeasureWindow window, CancellationToken ct) => Task.Run(async () =>
+    {
+        await MeasureWindow.DelayUntilAsync(window.Start, ct);
+        var before = Take();
+        await MeasureWindow.DelayUntilAsync(window.End, ct);
+        return Between(before, Take());
+    }, ct);
+
     public static CpuSplit? Between(Sample? before, Sample? after)
     {
         if (before is not { } a || after is not { } b || b.Total <= a.Total) return null;

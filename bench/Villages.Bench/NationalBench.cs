@@ -99,9 +99,12 @@ public static class NationalBench
         Console.WriteLine($"Seed {seed}. {codes.Length:N0} villages x {options.Workers} workers = {(long)codes.Length * options.Workers:N0} enrolments, " +
             $"in {(long)codes.Length * perVillage:N0} batch requests of up to {options.Batch} ({perVillage} per village), {clients} clients; budget Rp{budget:N0} per village");
 
+        var idle = await ActivationMemory.ReadAsync(reads, baseUrl, ServiceProcesses.TotalRss(pids), ct);
         var run = Stopwatch.StartNew();
         var setup = await OpenProgrammesAsync(http, baseUrl, codes, options.Workers, budget, clients, cpu, pids, ct);
         var opened = setup.Opened;
+        var programmesOpen = await ActivationMemory.ReadAsync(reads, baseUrl, ServiceProcesses.TotalRss(pids), ct);
+        Console.WriteLine($"  memory per 10,000 active villages with a programme: {ActivationMemory.PerTenThousand(idle, programmesOpen)}");
         if (opened.Length < codes.Length) Console.WriteLine($"  {codes.Length - opened.Length:N0} villages without a programme are left out of the enrolments.");
 
         var plan = Plan.For(catalog, opened, options.Workers, options.Batch, niks);
@@ -111,6 +114,7 @@ public static class NationalBench
 
         // After the load: memory, the database, the national figures.
         var memory = pids.Select(ServiceProcesses.Memory).OfType<ProcessMemory>().ToList();
+        var enrolled = await ActivationMemory.ReadAsync(reads, baseUrl, ServiceProcesses.TotalRss(pids), ct);
         using var after = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         DatabaseSize? size = null;
         string? sizeProblem = null;
@@ -124,7 +128,7 @@ public static class NationalBench
 
         var result = new NationalResult(machine, options with { Token = null, ConnectionString = options.ConnectionString is null ? null : Redacted(options.ConnectionString) },
             baseUrl.ToString(), seed, codes.Length, options.Workers, options.Batch, clients, budget, cancelled,
-            setup.Summary, enrol.Summary, total.TotalSeconds, memory, enrol.PeakRssBytes, size, sizeProblem, check);
+            setup.Summary, enrol.Summary, total.TotalSeconds, memory, enrol.PeakRssBytes, size, sizeProblem, check, idle, programmesOpen, enrolled);
         Print(result);
         if (service is not null)
         {
@@ -507,6 +511,8 @@ public static class NationalBench
         Console.WriteLine(r.Memory.Count == 0 ? "  service memory: not measured"
             : $"  service memory: RSS {ServiceProcesses.Bytes(r.Memory.Sum(m => m.RssBytes))} at the end (largest sum seen {ServiceProcesses.Bytes(r.PeakRssBytes)}): " +
               string.Join(", ", r.Memory.Select(m => $"{m.Name} pid {m.Pid} RSS {ServiceProcesses.Bytes(m.RssBytes)}, peak {ServiceProcesses.Bytes(m.PeakRssBytes)}")));
+        Console.WriteLine($"  memory per 10,000 active villages, programmes open: {ActivationMemory.PerTenThousand(r.IdleMemory, r.ProgrammesMemory)}");
+        Console.WriteLine($"  memory per 10,000 active villages at the end (idle ones deactivate): {ActivationMemory.PerTenThousand(r.IdleMemory, r.EnrolledMemory)}");
         if (r.Database is { } d)
         {
             Console.WriteLine($"  database: {ServiceProcesses.Bytes(d.Database)} (orleansstorage {ServiceProcesses.Bytes(d.OrleansStorage)} in {d.StorageRows:N0} rows, " +
@@ -566,7 +572,8 @@ public static class NationalBench
 public sealed record NationalResult(
     MachineInfo Machine, BenchOptions Options, string Target, int Seed, int Villages, int Workers, int Batch, int Clients, long Budget, bool Cancelled,
     NationalBench.SetupSummary Setup, NationalBench.EnrolSummary Enrolment, double TotalSeconds,
-    List<ProcessMemory> Memory, long PeakRssBytes, DatabaseSize? Database, string? DatabaseProblem, NationalBench.Check? Check)
+    List<ProcessMemory> Memory, long PeakRssBytes, DatabaseSize? Database, string? DatabaseProblem, NationalBench.Check? Check,
+    ActivationMemory? IdleMemory, ActivationMemory? ProgrammesMemory, ActivationMemory? EnrolledMemory)
 {
     private static readonly JsonSerializerOptions JsonOptions = new()
     {

@@ -30,9 +30,14 @@ var ct = cts.Token;
 var repoRoot = Cleanup.FindRepoRoot();
 var machine = MachineInfo.Describe(repoRoot);
 Console.WriteLine(machine);
-if (options.Mode == "national")
+if (options.Mode is "national" or "memory")
 {
-    try { return await NationalBench.RunAsync(options, cleanup, repoRoot, machine, ct); }
+    try
+    {
+        return options.Mode == "memory"
+            ? await MemoryBench.RunAsync(options, cleanup, ct)
+            : await NationalBench.RunAsync(options, cleanup, repoRoot, machine, ct);
+    }
     catch (OperationCanceledException) when (ct.IsCancellationRequested)
     {
         Console.Error.WriteLine("Cancelled.");
@@ -117,6 +122,7 @@ try
     var cpu = new CpuSampler(service?.Pid, postgres?.PostmasterPid());
 
     RoundResult? previous = null;
+    ReadResult[]? readsAlone = null;
     foreach (var clients in options.Clients)
     {
         // Enough villages that none is asked for more workers than its budget pays for (last round x 1.5).
@@ -138,20 +144,13 @@ try
             (baseline is not null ? $"; national figures sampled every {options.SampleMs} ms" : "") + "...");
 
         var window = MeasureWindow.FromNow(TimeSpan.FromSeconds(options.Warmup), TimeSpan.FromSeconds(options.Seconds));
-        var before = default(CpuSampler.Sample?);
-        var sampling = Task.Run(async () =>
-        {
-            await MeasureWindow.DelayUntilAsync(window.Start, ct);
-            before = cpu.Take();
-            await MeasureWindow.DelayUntilAsync(window.End, ct);
-            return cpu.Take();
-        }, ct);
+        var sampling = cpu.OverAsync(window, ct);
         var readers = options.Readers > 0 ? ProgressReaders.RunAsync(reads, baseUrl, province.Key, options.Readers, window, ct) : null;
         using var stopSampler = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var sampler = baseline is null ? null : new StalenessSampler(reads, baseUrl, TimeSpan.FromMilliseconds(options.SampleMs));
         var sampled = sampler?.RunAsync(window, baseline!.Value, stopSampler.Token);
         var round = await LoadRunner.RunAsync(http, baseUrl, villages, options.WorkersPerVillage, niks, clients, window, acks, ct);
-        round.Cpu = CpuSampler.Between(before, await sampling);
+        round.Cpu = await sampling;
         round.Province = province.Key;
         if (readers is not null) round.Reads = await readers;
         if (sampler is not null)
@@ -168,6 +167,25 @@ try
         BenchReport.PrintRound(round);
         rounds.Add(round);
         previous = round;
+    }
+
+    // Reads with no enrolment load: the condition the peer's national reads are measured in.
+    if (options.AloneReaders > 0 && previous?.Province is { } busiest)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"Reads alone: {options.AloneReaders} readers on GET /api/progress and /api/progress/{busiest}, no enrolment load, 3 s warm-up, {options.Seconds} s measured...");
+        using var aloneHttp = new HttpClient(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            UseCookies = false,
+            MaxConnectionsPerServer = options.AloneReaders,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+        }) { Timeout = TimeSpan.FromSeconds(60) };
+        var aloneWindow = MeasureWindow.FromNow(TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(options.Seconds));
+        var aloneCpu = cpu.OverAsync(aloneWindow, ct);
+        readsAlone = await ProgressReaders.RunAsync(aloneHttp, baseUrl, busiest, options.AloneReaders, aloneWindow, ct);
+        foreach (var r in readsAlone) Console.WriteLine($"  {BenchReport.DescribeRead(r)}");
+        if (await aloneCpu is { } split) Console.WriteLine("  " + CpuSampler.Describe(split));
     }
 
     if (service is not null)
@@ -201,7 +219,7 @@ try
     }
     if (peerNote is not null) Console.WriteLine($"Peer {peerNote}");
 
-    var report = new BenchReport(machine, options, options.Url is null ? "WebApi child started by the bench" : baseUrl.ToString(), rounds, peers, peerNote);
+    var report = new BenchReport(machine, options, options.Url is null ? "WebApi child started by the bench" : baseUrl.ToString(), rounds, peers, peerNote, readsAlone);
     report.PrintSummary();
     if (options.Json is not null) report.WriteJson(options.Json);
     return 0;
