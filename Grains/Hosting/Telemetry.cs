@@ -21,6 +21,8 @@ public static class Telemetry
         var otlp = configuration["Villages:Telemetry:OtlpEndpoint"] ?? configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
         // Spans cost on every grain call: record all of them when they go somewhere (OTLP), none by
         // default otherwise; a caller's sampled traceparent is always honoured.
+        // gRPC (port 4317) by default; "http/protobuf" (port 4318) for collectors and proxies that speak plain HTTP.
+        var protocol = configuration["Villages:Telemetry:OtlpProtocol"] ?? configuration["OTEL_EXPORTER_OTLP_PROTOCOL"];
         var ratio = configuration.GetValue<double?>("Villages:Telemetry:TraceSampleRatio") ?? (string.IsNullOrEmpty(otlp) ? 0.0 : 1.0);
         services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName, serviceInstanceId: Environment.MachineName + "/" + Environment.ProcessId))
@@ -36,7 +38,7 @@ public static class Telemetry
                         o.Filter = context => !context.Request.Path.StartsWithSegments("/metrics") && !context.Request.Path.StartsWithSegments("/health");
                     })
                     .AddNpgsql();
-                if (!string.IsNullOrEmpty(otlp)) tracing.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
+                if (!string.IsNullOrEmpty(otlp)) tracing.AddOtlpExporter(o => Export(o, otlp, protocol, "traces"));
             })
             .WithMetrics(metrics =>
             {
@@ -45,8 +47,22 @@ public static class Telemetry
                     .AddAspNetCoreInstrumentation()
                     .AddRuntimeInstrumentation()
                     .AddPrometheusExporter();
-                if (!string.IsNullOrEmpty(otlp)) metrics.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
+                if (!string.IsNullOrEmpty(otlp)) metrics.AddOtlpExporter(o => Export(o, otlp, protocol, "metrics"));
             });
         return services;
+    }
+
+    /// <summary>Over HTTP each signal has its own path under the endpoint, as OTEL_EXPORTER_OTLP_ENDPOINT means it.</summary>
+    private static void Export(OpenTelemetry.Exporter.OtlpExporterOptions options, string endpoint, string? protocol, string signal)
+    {
+        if (string.Equals(protocol, "http/protobuf", StringComparison.OrdinalIgnoreCase))
+        {
+            options.Protocol = OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf;
+            options.Endpoint = new Uri(endpoint.TrimEnd('/') + "/v1/" + signal);
+        }
+        else
+        {
+            options.Endpoint = new Uri(endpoint);
+        }
     }
 }
