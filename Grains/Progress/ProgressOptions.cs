@@ -23,6 +23,13 @@ public sealed class ProgressOptions
     /// </summary>
     public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A village tells its district before it acknowledges a write, so an acknowledged change is
+    /// already on its way up; but a district that is unreachable (its silo just died) must not hold
+    /// enrolments: past this wait the write is acknowledged and the report goes on retrying behind it.
+    /// </summary>
+    public TimeSpan ReportWait { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Days of the enrolments-per-day series kept at every level.</summary>
     public int DaysKept { get; set; } = 120;
 

@@ -212,7 +212,8 @@ internal sealed partial class VillageGrain(
             DeactivateOnIdle();
             return Failures.StorageUnavailable;
         }
-        await ReportAsync();
+        var report = ReportAsync();
+        await Task.WhenAny(report, Task.Delay(progress.Value.ReportWait));
         return null;
     }
 
