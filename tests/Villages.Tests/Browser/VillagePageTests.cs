@@ -87,6 +87,8 @@ public sealed class VillagePageTests(BrowserFixture browser, ITestOutputHelper o
         await Expect(page.Locator(".notice").Filter(new() { HasText = "ditarik" })).ToBeVisibleAsync();
         await Expect(page.Locator("[data-figure='workersEnrolled']")).ToHaveAttributeAsync("data-value", "0");
         await Expect(page.Locator("#history-table tbody")).ToContainTextAsync("Ditarik");
+        // The audit entries read in the page's language, rupiah written the Indonesian way.
+        await Expect(page.Locator("#history-table tbody")).ToContainTextAsync("nelayan, penghasilan Rp1.000.000, JKK+JKM, Rp16.800/bulan x 12 mulai");
         output.WriteLine(await BrowserFixture.ShootAsync(page, "village-withdrawn"));
     }
 

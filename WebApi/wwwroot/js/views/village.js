@@ -10,6 +10,7 @@ import { remoteTable } from '../tables.js';
 import { watchProgress } from '../live.js';
 import { remember } from '../names.js';
 import { caller } from '../session.js';
+import { localizeNote } from '../notes.js';
 import { crumbs } from './crumbs.js';
 import { programForm, enrollForm, uploadForm, exportButton, withdrawButton } from './village-forms.js';
 
@@ -142,7 +143,7 @@ function enrollmentColumns(code, after) {
   ];
 }
 
-const historyRow = (e) => [dateTime(e.at), t(`change.${e.kind}`), `${e.actor.subject} (${t(`role.${e.actor.role}`)})`, e.what, e.nik ?? '', e.budgetDelta];
+const historyRow = (e) => [dateTime(e.at), t(`change.${e.kind}`), `${e.actor.subject} (${t(`role.${e.actor.role}`)})`, localizeNote(e.what), e.nik ?? '', e.budgetDelta];
 
 const historyColumns = () => [t('column.when'), t('column.change'), t('column.actor'), t('column.what'), t('column.nik'),
   { name: t('column.budgetDelta'), formatter: (d) => (d ? rupiahDelta(d) : '') }];
