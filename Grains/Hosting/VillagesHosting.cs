@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -150,11 +149,5 @@ public static class VillagesHosting
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<T>>().Value);
     }
 
-    private static int FreeIfZero(int port)
-    {
-        if (port != 0) return port;
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreeIfZero(int port) => port != 0 ? port : LoopbackPort.Free();
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
@@ -353,7 +352,7 @@ public sealed class LocalPostgres : IAsyncDisposable
 
         for (var attempt = 1; ; attempt++)
         {
-            Port = _options.Port ?? PickFreePort();
+            Port = _options.Port ?? Hosting.LoopbackPort.Free();
             await WriteConfigurationAsync(ct).ConfigureAwait(false);
             if (_runAsServerUser)
             {
@@ -749,13 +748,6 @@ public sealed class LocalPostgres : IAsyncDisposable
 
     private static string RunUserPath() =>
         new[] { "/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser", "/bin/runuser" }.FirstOrDefault(File.Exists) ?? "runuser";
-
-    private static int PickFreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static bool IsPortClash(string log) =>
         log.Contains("Address already in use", StringComparison.Ordinal) ||

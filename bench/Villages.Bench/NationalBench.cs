@@ -45,17 +45,7 @@ public static class NationalBench
         ServiceProcess? service = null;
         if (options.Url is null)
         {
-            var dll = ServiceProcess.FindDll(options.WebApiDll, repoRoot)
-                ?? throw new FileNotFoundException(options.WebApiDll is null
-                    ? $"No built WebApi under {repoRoot ?? "(no repository found)"}/WebApi/bin/{{Release,Debug}}/net10.0: run 'dotnet build -c Release WebApi' first, or pass --webapi-dll."
-                    : $"--webapi-dll {options.WebApiDll} does not exist.");
-            var postgres = await BenchPostgres.StartAsync(cleanup, ct);
-            Console.WriteLine($"PostgreSQL {postgres.Server.Host}:{postgres.Server.Port}, data in {postgres.Server.DataDirectory} (deleted at the end)");
-            service = ServiceProcess.Start(dll, postgres.Server.ConnectionString);
-            cleanup.Add(service.Stop);
-            Console.WriteLine($"Service {dll} (pid {service.Pid}) at {service.BaseUrl}");
-            var took = await service.WaitReadyAsync(TimeSpan.FromSeconds(options.ReadyTimeout), ct);
-            Console.WriteLine($"Ready after {took.TotalSeconds:0.0} s");
+            (var postgres, service) = await ServiceProcess.StartWithDatabaseAsync(options, repoRoot, cleanup, ct);
             baseUrl = service.BaseUrl;
             connectionString = postgres.Server.ConnectionString;
             pids = [service.Pid];

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 
 namespace Villages.Bench;
@@ -39,9 +38,30 @@ public sealed class ServiceProcess : IDisposable
             .FirstOrDefault(File.Exists);
     }
 
+    /// <summary>
+    /// A private PostgreSQL and the built WebApi on it, both stopped by the cleanup; returns once the
+    /// service answers /health/ready. What it started is printed as it goes.
+    /// </summary>
+    public static async Task<(BenchPostgres Postgres, ServiceProcess Service)> StartWithDatabaseAsync(
+        BenchOptions options, string? repoRoot, Cleanup cleanup, CancellationToken ct)
+    {
+        var dll = FindDll(options.WebApiDll, repoRoot)
+            ?? throw new FileNotFoundException(options.WebApiDll is null
+                ? $"No built WebApi under {repoRoot ?? "(no repository found)"}/WebApi/bin/{{Release,Debug}}/net10.0: run 'dotnet build -c Release Villages.sln' first, or pass --webapi-dll."
+                : $"--webapi-dll {options.WebApiDll} does not exist.");
+        var postgres = await BenchPostgres.StartAsync(cleanup, ct);
+        Console.WriteLine($"PostgreSQL {postgres.Server.Host}:{postgres.Server.Port}, data in {postgres.Server.DataDirectory} (deleted at the end)");
+        var service = Start(dll, postgres.Server.ConnectionString);
+        cleanup.Add(service.Stop);
+        Console.WriteLine($"Service {dll} (pid {service.Pid}) at {service.BaseUrl}");
+        var took = await service.WaitReadyAsync(TimeSpan.FromSeconds(options.ReadyTimeout), ct);
+        Console.WriteLine($"Ready after {took.TotalSeconds:0.0} s");
+        return (postgres, service);
+    }
+
     public static ServiceProcess Start(string dll, string connectionString)
     {
-        var port = FreePort();
+        var port = Villages.Hosting.LoopbackPort.Free();
         var url = $"http://127.0.0.1:{port}";
         var info = new ProcessStartInfo("dotnet")
         {
@@ -137,12 +157,5 @@ public sealed class ServiceProcess : IDisposable
         Interlocked.Increment(ref _lines);
         _tail.Enqueue(line);
         while (_tail.Count > KeptLines) _tail.TryDequeue(out _);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

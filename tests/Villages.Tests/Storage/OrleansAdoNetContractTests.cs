@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -335,8 +334,8 @@ public sealed class OrleansAdoNetSilo : IAsyncLifetime
     public async Task InitializeAsync()
     {
         ConnectionString = await TestPostgres.CreateDatabaseAsync("orleans_contract", migrate: false);
-        var siloPort = FreePort();
-        GatewayPort = FreePort();
+        var siloPort = Villages.Hosting.LoopbackPort.Free();
+        GatewayPort = Villages.Hosting.LoopbackPort.Free();
 
         Silo = Host.CreateDefaultBuilder()
             .ConfigureLogging(logging => logging.ClearProviders())
@@ -409,12 +408,6 @@ public sealed class OrleansAdoNetSilo : IAsyncLifetime
         return await reader.ReadAsync() ? (reader.GetInt32(0), reader.GetBoolean(1)) : null;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 public interface IContractStateGrain : IGrainWithStringKey
