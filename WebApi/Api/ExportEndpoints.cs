@@ -1,6 +1,5 @@
 using System.Globalization;
 using CsvHelper;
-using CsvHelper.Configuration;
 using Villages.Regions;
 using Villages.WebApi.Security;
 
@@ -23,7 +22,7 @@ public static partial class ExportEndpoints
 
     public static void MapExportEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/villages/{code}/enrollments/export", (string code, HttpContext context, IGrainFactory grains, RegionCatalog catalog, ILogger<ExportLog> logger) =>
+        app.MapGet("/api/villages/{code}/enrollments/export", (string code, HttpContext context, IGrainFactory grains, ILogger<ExportLog> logger) =>
                 VillageEndpoints.TryFindVillage(code, context, out var village, out var problem) ? Export(village, context, grains, logger) : Task.FromResult(problem))
             .WithTags("Villages").WithSummary("A village's active enrolments as CSV for a BPJS collective registration (NIK in full).")
             .Produces(200, contentType: "text/csv").ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
@@ -47,12 +46,9 @@ public static partial class ExportEndpoints
     private static async Task<IResult> Export(Region region, HttpContext context, IGrainFactory grains, ILogger<ExportLog> logger)
     {
         if (AccessPolicy.Check(context, VillageAction.ExportPersonal, region.Code) is { } refused) return refused;
-        var villages = region.Level == RegionLevel.Village ? [region] : Villages(region).ToList();
-        var writer = new StringWriter(CultureInfo.InvariantCulture);
-        using (var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture)))
+        var villages = Villages(region).ToList();
+        return await CsvDownload.CreateAsync(context, $"bpu-kolektif-{region.Code}.csv", Header, async csv =>
         {
-            foreach (var column in Header) csv.WriteField(column);
-            await csv.NextRecordAsync();
             var count = 0;
             // A few villages at a time: a regency is a few hundred grain calls.
             foreach (var chunk in villages.Chunk(16))
@@ -69,9 +65,7 @@ public static partial class ExportEndpoints
                 }
             }
             LogExport(logger, region.Code, count, context.Caller().Subject ?? "?");
-        }
-        context.Response.Headers.ContentDisposition = $"attachment; filename=\"bpu-kolektif-{region.Code}.csv\"";
-        return Results.Text(writer.ToString(), "text/csv; charset=utf-8");
+        });
     }
 
     private static IEnumerable<Region> Villages(Region region) =>

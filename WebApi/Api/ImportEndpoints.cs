@@ -1,6 +1,3 @@
-using System.Globalization;
-using CsvHelper;
-using CsvHelper.Configuration;
 using Villages.Regions;
 using Villages.WebApi.Security;
 
@@ -15,6 +12,7 @@ public static class ImportEndpoints
 {
     internal const long BodyLimit = 16 * 1024 * 1024;
     private const int MaximumRows = 100_000;
+    private static readonly string[] ReportHeader = ["row", "villageCode", "nik", "result", "enrollmentId", "code", "detail"];
 
     public static void MapImportEndpoints(this IEndpointRouteBuilder app)
     {
@@ -32,7 +30,7 @@ public static class ImportEndpoints
     {
         var caller = context.Caller();
         if (!caller.Authenticated) return Problems.Result("unauthenticated", "Sign in: imports need a bearer token.", context);
-        if (!caller.HasAny([Roles.VillageOperator, Roles.PerisaiAgent])) return Problems.Result("forbidden", "Only village operators and PERISAI agents import enrolments.", context);
+        if (!caller.HasAny(AccessPolicy.Enrollers)) return Problems.Result("forbidden", "Only village operators and PERISAI agents import enrolments.", context);
         if (context.Request.ContentType?.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) != true)
         {
             return Problems.Result("unsupported-media-type", "Send the file as text/csv.", context);
@@ -60,7 +58,7 @@ public static class ImportEndpoints
             EnrollmentRequest? request = null;
             if (why is null && !RegionCode.IsVillageCode(code)) why = "villageCode must look like PP.RR.DD.VVVV.";
             else if (why is null && !catalog.TryGet(code, out _)) why = $"No village {code} in the reference data.";
-            else if (why is null && !caller.Covers(code!)) why = $"Village {code} is outside your region.";
+            else if (why is null && !AccessPolicy.Allows(caller, VillageAction.Enroll, code!)) why = $"Village {code} is outside your region.";
             else if (why is null && agent is not null && row.Body!.AgentId is { } named && named != agent) why = "An agent imports under the agent code of its own token.";
             else if (why is null && !EnrollmentEndpoints.TryRequest(row.Body! with { AgentId = agent ?? row.Body!.AgentId }, out request, out var invalid)) why = invalid.Detail;
             if (why is null) accepted.Add(new ImportRow(row.Number, code!, request!));
@@ -82,12 +80,10 @@ public static class ImportEndpoints
     {
         var (status, problem) = await Find(id, context, grains);
         if (problem is not null) return problem;
-        var writer = new StringWriter(CultureInfo.InvariantCulture);
-        using (var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture)))
+        var rows = await grains.GetGrain<IImportJobGrain>(status!.Id).GetReport();
+        return await CsvDownload.CreateAsync(context, $"import-{status.Id}.csv", ReportHeader, async csv =>
         {
-            foreach (var column in new[] { "row", "villageCode", "nik", "result", "enrollmentId", "code", "detail" }) csv.WriteField(column);
-            await csv.NextRecordAsync();
-            foreach (var r in await grains.GetGrain<IImportJobGrain>(status!.Id).GetReport())
+            foreach (var r in rows)
             {
                 csv.WriteField(r.Row);
                 csv.WriteField(r.VillageCode ?? "");
@@ -98,9 +94,7 @@ public static class ImportEndpoints
                 csv.WriteField(r.Detail ?? "");
                 await csv.NextRecordAsync();
             }
-        }
-        context.Response.Headers.ContentDisposition = $"attachment; filename=\"import-{status!.Id}.csv\"";
-        return Results.Text(writer.ToString(), "text/csv; charset=utf-8");
+        });
     }
 
     /// <summary>An import is visible to whoever started it and to national monitors.</summary>
