@@ -33,19 +33,23 @@ public static class AccessPolicy
         {
             return Problems.Result("unauthenticated", "Sign in: this needs a bearer token from the campaign's identity provider.", context);
         }
-        var code = regionOrVillage;
-        var allowed = action switch
-        {
-            VillageAction.ChangeProgram or VillageAction.Withdraw => caller.Has(Roles.VillageOperator) && caller.Covers(code),
-            VillageAction.Enroll => caller.HasAny([Roles.VillageOperator, Roles.PerisaiAgent]) && caller.Covers(code),
-            VillageAction.ReadPersonal => caller.HasAny([Roles.NationalMonitor, Roles.NationalAdmin])
-                || (caller.HasAny([Roles.VillageOperator, Roles.PerisaiAgent, Roles.BpjsBranch, .. Roles.Officers]) && caller.Covers(code)),
-            VillageAction.ExportPersonal => caller.HasAny([Roles.VillageOperator, Roles.BpjsBranch]) && caller.Covers(code),
-            _ => false,
-        };
-        return allowed ? null : Problems.Result("forbidden",
-            $"Your role ({Describe(caller)}) may not {Verb(action)} in {code}.", context);
+        return Allows(caller, action, regionOrVillage) ? null : Problems.Result("forbidden",
+            $"Your role ({Describe(caller)}) may not {Verb(action)} in {regionOrVillage}.", context);
     }
+
+    /// <summary>The roles that enrol workers (in the villages their tokens cover).</summary>
+    public static readonly string[] Enrollers = [Roles.VillageOperator, Roles.PerisaiAgent];
+
+    /// <summary>Whether a signed-in caller may do this in this region or village.</summary>
+    public static bool Allows(Caller caller, VillageAction action, string code) => action switch
+    {
+        VillageAction.ChangeProgram or VillageAction.Withdraw => caller.Has(Roles.VillageOperator) && caller.Covers(code),
+        VillageAction.Enroll => caller.HasAny(Enrollers) && caller.Covers(code),
+        VillageAction.ReadPersonal => caller.HasAny([Roles.NationalMonitor, Roles.NationalAdmin])
+            || (caller.HasAny([Roles.VillageOperator, Roles.PerisaiAgent, Roles.BpjsBranch, .. Roles.Officers]) && caller.Covers(code)),
+        VillageAction.ExportPersonal => caller.HasAny([Roles.VillageOperator, Roles.BpjsBranch]) && caller.Covers(code),
+        _ => false,
+    };
 
     /// <summary>The role a change is recorded under: the most specific one that allows it.</summary>
     public static string ActingRole(Caller caller, VillageAction action) => action switch
