@@ -212,8 +212,14 @@ internal sealed partial class VillageGrain(
             DeactivateOnIdle();
             return Failures.StorageUnavailable;
         }
-        var report = ReportAsync();
-        await Task.WhenAny(report, Task.Delay(progress.Value.ReportWait));
+        try
+        {
+            await ReportAsync().WaitAsync(progress.Value.ReportWait);
+        }
+        catch (TimeoutException)
+        {
+            // Acknowledged all the same: the report goes on (and retries) behind the answer.
+        }
         return null;
     }
 
