@@ -81,9 +81,7 @@ public static class MemoryBench
 
     private static async Task<Snapshot> SnapshotAsync(IManagementGrain management, string when, Snapshot? baseline, int villages)
     {
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        var heap = GC.GetTotalMemory(forceFullCollection: true);
+        var heap = GC.GetTotalMemory(forceFullCollection: true); // collects until the figure settles
         var now = new Snapshot(heap, Environment.WorkingSet);
         var active = await VillagesActiveAsync(management);
         var line = $"  {when}: {active:N0} villages active; live managed heap {ServiceProcesses.Bytes(heap)}, RSS {ServiceProcesses.Bytes(now.Rss)}";
