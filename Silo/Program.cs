@@ -1,12 +1,10 @@
-using Villages.Hosting;
+using Villages.Silo.Hosting;
 
 // A dedicated silo: grains, membership in PostgreSQL, health and metrics for probes and scrapers.
 // Configuration is read once: watching appsettings files costs CPU on every node for nothing.
 var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
-using var bootLogger = LoggerFactory.Create(logging => logging.AddConsole());
-await using var localDatabase = await LocalDatabase.EnsureAsync(builder.Configuration, builder.Environment.ContentRootPath, bootLogger.CreateLogger("Villages.LocalDatabase"));
-builder.UseOrleans(silo => silo.UseVillages(builder.Configuration));
-builder.Services.AddVillagesTelemetry(builder.Configuration, "villages-silo");
+await using var localDatabase = await builder.StartLocalDatabaseAsync();
+builder.AddVillagesSilo("villages-silo");
 builder.Services.AddHealthChecks().AddCheck<SiloHealthCheck>("silo", tags: ["ready"]);
 
 var app = builder.Build();

@@ -1,8 +1,11 @@
-using Microsoft.AspNetCore.Diagnostics;
-using Villages.Hosting;
-using Villages.WebApi.Api;
+using Villages.Silo.Configuration;
+using Villages.Silo.Hosting;
+using Villages.WebApi.Auth;
 using Villages.WebApi.Dashboard;
-using Villages.WebApi.Security;
+using Villages.WebApi.Endpoints;
+using Villages.WebApi.Http;
+using Villages.WebApi.Operations;
+using Villages.WebApi.Progress;
 
 namespace Villages.WebApi;
 
@@ -12,28 +15,20 @@ public static class WebApiSetup
     public static WebApplicationBuilder AddVillagesWebApi(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
-        var cluster = VillagesHosting.ClusterSettings(configuration);
-        if (cluster.CoHostSilo) builder.UseOrleans(silo => silo.UseVillages(configuration));
-        else builder.UseOrleansClient(client => client.UseVillages(configuration).AddClusterConnectionStatusObserver<Progress.ClusterChangeObserver>());
-        builder.Services.AddVillageRules(configuration);
+        var cluster = builder.Services.AddVillagesSettings(configuration);
+        if (cluster.CoHostSilo) builder.AddVillagesSilo("villages-webapi-silo");
+        else builder.AddVillagesClient("villages-webapi", client => client.AddClusterConnectionStatusObserver<ClusterChangeObserver>());
         builder.AddVillagesAuth();
         builder.Services.AddVillagesRateLimiting(configuration);
-        builder.Services.AddVillagesTelemetry(configuration, cluster.CoHostSilo ? "villages-webapi-silo" : "villages-webapi");
-
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = ImportEndpoints.BodyLimit);
-        // Amounts are numbers: "1000000" in quotes is a wrong type, not a number.
-        builder.Services.ConfigureHttpJsonOptions(o =>
-        {
-            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
-            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower));
-        });
+        builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ErrorHandler>();
-        builder.Services.AddOpenApi();
-        builder.Services.Configure<Demo.DemoOptions>(configuration.GetSection(Demo.DemoOptions.Section));
+        builder.Services.AddVillagesOpenApi();
+        builder.Services.AddValidatedOptions<Demo.DemoOptions>(configuration, Demo.DemoOptions.Section);
         builder.Services.AddHostedService<Demo.DemoCampaign>();
-        builder.Services.AddSingleton<Progress.ProgressFeed>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<Progress.ProgressFeed>());
+        builder.Services.AddSingleton<ProgressFeed>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ProgressFeed>());
         builder.Services.AddVillagesDashboard();
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
         return builder;
@@ -44,50 +39,16 @@ public static class WebApiSetup
         app.UseSecurityHeaders();
         app.UseResponseCompression();
         app.UseExceptionHandler();
-        app.UseStatusCodePages(StatusCodeProblem);
+        app.UseStatusCodePages(ErrorHandler.StatusCodeProblem);
         app.UseVillagesDashboard();
         app.UseVillagesAuth();
         app.UseRateLimiter();
-        app.MapOpenApi();
-        app.MapPrometheusScrapingEndpoint("/metrics");
-        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
-        app.MapVillageEndpoints().MapEnrollmentEndpoints();
-        app.MapExportEndpoints();
+        app.MapOperationsEndpoints();
+        var village = app.MapVillageEndpoints();
+        village.MapEnrollmentEndpoints();
+        village.MapExportEndpoints(app);
         app.MapImportEndpoints();
-        Progress.ProgressEndpoints.MapProgressEndpoints(app);
-        app.MapGet("/problems/{slug}", (string slug, HttpContext context) =>
-            Problems.Catalog.TryGetValue(slug, out var entry)
-                ? TypedResults.Ok(new { type = Problems.TypeOf(slug), entry.Title, entry.Status })
-                : Problems.Result("not-found", "No such problem type.", context))
-            .ExcludeFromDescription();
+        app.MapProgressEndpoints();
         return app;
-    }
-
-    /// <summary>Bodiless 404/405/415s from routing become problem details too.</summary>
-    private static async Task StatusCodeProblem(StatusCodeContext status)
-    {
-        var context = status.HttpContext;
-        var slug = context.Response.StatusCode switch
-        {
-            401 => "unauthenticated",
-            403 => "forbidden",
-            404 => "not-found",
-            405 => "method-not-allowed",
-            413 => "payload-too-large",
-            415 => "unsupported-media-type",
-            >= 500 => "internal-error",
-            _ => "malformed-request",
-        };
-        var detail = slug switch
-        {
-            "not-found" => "No resource at this path.",
-            "unauthenticated" => "Sign in: this needs a bearer token.",
-            "forbidden" => "Your role may not open this.",
-            _ => "The request cannot be served as sent.",
-        };
-        var problem = Problems.Create(slug, detail, context);
-        problem.Status = context.Response.StatusCode;
-        await context.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, Problems.ContentType);
     }
 }

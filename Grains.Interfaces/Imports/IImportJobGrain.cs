@@ -29,21 +29,25 @@ public enum ImportState
     Interrupted = 3,
 }
 
+/// <summary>An import's progress and counts (at rest as well: the job's header row).</summary>
 [GenerateSerializer, Immutable, Alias("Villages.ImportStatus")]
-public sealed record ImportStatus(
-    [property: Id(0)] Guid Id,
-    [property: Id(1)] ImportState State,
-    [property: Id(2)] string FileName,
-    [property: Id(3)] string Owner,
-    [property: Id(4)] int Rows,
-    [property: Id(5)] int Processed,
-    [property: Id(6)] int Created,
-    [property: Id(7)] int Unchanged,
-    [property: Id(8)] int Repriced,
-    [property: Id(9)] int Updated,
-    [property: Id(10)] int Rejected,
-    [property: Id(11)] DateTimeOffset StartedAt,
-    [property: Id(12)] DateTimeOffset? FinishedAt);
+public sealed record ImportStatus
+{
+    [Id(0)] public required Guid Id { get; init; }
+    [Id(1)] public required ImportState State { get; init; }
+    [Id(2)] public required string FileName { get; init; }
+    /// <summary>The token subject that started it: only they (and national monitors) may see it.</summary>
+    [Id(3)] public required string Owner { get; init; }
+    [Id(4)] public required int Rows { get; init; }
+    [Id(5)] public int Processed { get; init; }
+    [Id(6)] public int Created { get; init; }
+    [Id(7)] public int Unchanged { get; init; }
+    [Id(8)] public int Repriced { get; init; }
+    [Id(9)] public int Updated { get; init; }
+    [Id(10)] public int Rejected { get; init; }
+    [Id(11)] public required DateTimeOffset StartedAt { get; init; }
+    [Id(12)] public DateTimeOffset? FinishedAt { get; init; }
+}
 
 /// <summary>
 /// A bulk import (a regency's file, many villages) running in the background: each village's rows

@@ -41,7 +41,5 @@ public static class ChangeNotes
 
     public static string Withdrawn(Withdrawal w) => $"{w.MonthsRefunded} months not begun refunded, {Rupiah.Format(w.Refund)}";
 
-    private static string Programs(Villages.Programs programs) =>
-        string.Join("+", new[] { (Villages.Programs.Jkk, "JKK"), (Villages.Programs.Jkm, "JKM"), (Villages.Programs.Jht, "JHT") }
-            .Where(p => programs.HasFlag(p.Item1)).Select(static p => p.Item2));
+    private static string Programs(Villages.Programs programs) => string.Join("+", ProgramNames.Of(programs));
 }

@@ -34,9 +34,13 @@ public sealed record Enrollment
 
     public DateOnly CoverageEnd => CoverageCalendar.End(CoverageStart, CoverageMonths);
 
-    public EnrollmentView ToView(string villageCode) => new(
-        Id, villageCode, Domain.Nik.Mask(Nik), Name, Occupation, MonthlyIncome, Programs, MonthlyPremium,
-        CoverageMonths, Commitment, CoverageStart, CoverageEnd, Status, EnrolledAt, UpdatedAt, WithdrawnAt, AgentId);
+    public EnrollmentView ToView(string villageCode) => new()
+    {
+        EnrollmentId = Id, VillageCode = villageCode, MaskedNik = Domain.Nik.Mask(Nik), Name = Name, Occupation = Occupation,
+        MonthlyIncome = MonthlyIncome, Programs = ProgramNames.Of(Programs), MonthlyPremium = MonthlyPremium,
+        CoverageMonths = CoverageMonths, Commitment = Commitment, CoverageStart = CoverageStart, CoverageEnd = CoverageEnd,
+        Status = Status, EnrolledAt = EnrolledAt, UpdatedAt = UpdatedAt, WithdrawnAt = WithdrawnAt, AgentId = AgentId,
+    };
 
     /// <summary>Never print the NIK or the name.</summary>
     public override string ToString() => $"Enrollment {{ Id = {Id}, Status = {Status}, MonthlyPremium = {MonthlyPremium} }}";

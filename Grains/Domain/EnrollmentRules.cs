@@ -39,13 +39,28 @@ public sealed class EnrollmentRules(EnrollmentOptions options, PremiumCalculator
             failure = Invalid($"The name is required: 1 to {options.MaximumNameLength} characters, no control characters.", "name");
             return false;
         }
-        var occupation = (request.Occupation ?? "").Trim().ToLowerInvariant().Replace(' ', '-');
+        if (request.Occupation is null)
+        {
+            failure = Invalid("occupation is required.", "occupation");
+            return false;
+        }
+        var occupation = request.Occupation.Trim().ToLowerInvariant().Replace(' ', '-');
         if (!options.AllowedOccupations.Contains(occupation))
         {
             failure = Invalid($"Unknown occupation; use one of: {string.Join(", ", options.AllowedOccupations)}.", "occupation");
             return false;
         }
-        if (!premiums.TryPrice(request.MonthlyIncome, request.Programs, out var quote, out var priceProblem, out var field))
+        if (request.MonthlyIncome is not { } income)
+        {
+            failure = Invalid("monthlyIncome is required (whole rupiah).", "monthlyIncome");
+            return false;
+        }
+        if (!ProgramNames.TryParse(request.Programs, out var programs))
+        {
+            failure = Invalid("programs may list only JKK, JKM and JHT (JKK and JKM together).", "programs");
+            return false;
+        }
+        if (!premiums.TryPrice(income, programs, out var quote, out var priceProblem, out var field))
         {
             failure = Invalid(priceProblem, field);
             return false;
@@ -56,7 +71,7 @@ public sealed class EnrollmentRules(EnrollmentOptions options, PremiumCalculator
             failure = Invalid("An agentId is 1 to 40 letters, digits, '.', '_' or '-'.", "agentId");
             return false;
         }
-        valid = new ValidEnrollment(request.Nik, facts, name, occupation, request.MonthlyIncome, request.Programs, quote, agent);
+        valid = new ValidEnrollment(request.Nik!, facts, name, occupation, income, programs, quote, agent);
         return true;
     }
 

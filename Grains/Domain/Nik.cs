@@ -68,8 +68,8 @@ public static class Nik
     }
 
     /// <summary>Shows only the area code's first four and the serial: 3510********0001.</summary>
-    public static string Mask(string nik) =>
-        nik.Length == Length ? string.Concat(nik.AsSpan(0, 4), "********", nik.AsSpan(12, 4)) : new string('*', Length);
+    public static string Mask(string? nik) =>
+        nik?.Length == Length ? string.Concat(nik.AsSpan(0, 4), "********", nik.AsSpan(12, 4)) : new string('*', Length);
 
     public static int AgeOn(DateOnly birth, DateOnly today)
     {

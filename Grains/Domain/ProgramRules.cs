@@ -1,11 +1,30 @@
-using Villages.Regions;
-
 namespace Villages.Domain;
 
 /// <summary>The checks on a programme a village opens or changes.</summary>
 public sealed class ProgramRules(ProgramOptions options)
 {
     public ProgramOptions Options => options;
+
+    /// <summary>A programme as asked for, with the campaign's defaults for what was left out; checked by <see cref="Check"/> next.</summary>
+    public bool TryResolve(ProgramRequest request, VillageKind kind, out ProgramTerms terms, out Failure failure)
+    {
+        terms = null!;
+        failure = null!;
+        if (request.BudgetAllocated is not { } budget)
+        {
+            failure = Invalid("budgetAllocated is required (whole rupiah).", "budgetAllocated");
+            return false;
+        }
+        var funding = DefaultFunding(kind);
+        if (request.FundingSource is { } named
+            && (!Enum.TryParse(named.Trim(), ignoreCase: true, out funding) || !Enum.IsDefined(funding) || int.TryParse(named, out _)))
+        {
+            failure = Invalid("fundingSource must be SD (village budget), SA (regional budget) or SL (other).", "fundingSource");
+            return false;
+        }
+        terms = new ProgramTerms(request.TargetWorkers ?? options.DefaultTargetWorkers, budget, request.CoverageMonths ?? options.DefaultCoverageMonths, funding);
+        return true;
+    }
 
     public Failure? Check(ProgramTerms terms, VillageKind kind, long committed)
     {

@@ -64,7 +64,7 @@ public sealed class VillageLedger
         : ActiveCount >= Program.TargetWorkers ? VillageStatus.AtTarget : VillageStatus.Active;
 
     /// <summary>Opens or changes the programme; money in flight counts as committed so it can land.</summary>
-    public Failure? ChangeProgram(ProgramTerms terms, ProgramRules rules, Regions.VillageKind kind)
+    public Failure? ChangeProgram(ProgramTerms terms, ProgramRules rules, VillageKind kind)
     {
         var failure = rules.Check(terms, kind, Committed + Reserved);
         if (failure is null) Program = terms;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Villages.Domain;
-using Villages.Village;
+using Villages.Storage;
 
 namespace Villages.Imports;
 
@@ -19,8 +19,8 @@ public sealed record ImportResultPage([property: Id(0)] ImportRowResult[] Result
 /// </summary>
 [GrainType("import")]
 internal sealed partial class ImportJobGrain(
-    [FromKeyedServices(VillageStorageOptions.ProviderName)] IGrainStorage storage,
-    [FromKeyedServices(Hosting.VillagesHosting.ClockKey)] TimeProvider clock,
+    [FromKeyedServices(StorageProvider.Name)] IGrainStorage storage,
+    [FromKeyedServices(DomainClock.Key)] TimeProvider clock,
     ILogger<ImportJobGrain> logger) : Grain, IImportJobGrain
 {
     private const string HeaderName = "import";
@@ -28,22 +28,16 @@ internal sealed partial class ImportJobGrain(
     private const int RowsPerBatch = 1000;
     private readonly List<ImportRowResult> _results = [];
     private readonly SemaphoreSlim _writing = new(1, 1);
+    private GrainRows _rows = null!;
     private ImportStatus? _status;
-    private string? _etag;
     private int _pages;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var header = new GrainState<ImportJobState>();
-        await storage.ReadStateAsync(HeaderName, this.GetGrainId(), header);
-        if (!header.RecordExists) return;
-        (_status, _pages, _etag) = (header.State!.Status, header.State.ResultPages, header.ETag);
-        for (var page = 0; page < _pages; page++)
-        {
-            var results = new GrainState<ImportResultPage>();
-            await storage.ReadStateAsync(PageName(page), this.GetGrainId(), results);
-            if (results.RecordExists) _results.AddRange(results.State!.Results);
-        }
+        _rows = new GrainRows(storage, this.GetGrainId());
+        if (await _rows.ReadAsync<ImportJobState>(HeaderName) is not { } header) return;
+        (_status, _pages) = (header.Status, header.ResultPages);
+        foreach (var page in await _rows.ReadPagesAsync<ImportResultPage>(PageName, _pages)) _results.AddRange(page.Results);
         if (_status.State == ImportState.Running)
         {
             // Its rows lived in the memory of an activation that is gone.
@@ -55,8 +49,11 @@ internal sealed partial class ImportJobGrain(
     public async Task<ImportStatus> Start(string fileName, IReadOnlyList<ImportRow> rows, IReadOnlyList<ImportRowResult> refused, Actor actor)
     {
         if (_status is not null) return _status;
-        _status = new ImportStatus(this.GetPrimaryKey(), ImportState.Running, fileName, actor.Subject, rows.Count + refused.Count,
-            0, 0, 0, 0, 0, 0, clock.GetUtcNow(), null);
+        _status = new ImportStatus
+        {
+            Id = this.GetPrimaryKey(), State = ImportState.Running, FileName = fileName, Owner = actor.Subject,
+            Rows = rows.Count + refused.Count, StartedAt = clock.GetUtcNow(),
+        };
         await RecordAsync(refused);
         DelayDeactivation(TimeSpan.FromHours(2));
         _ = RunAsync(rows, actor);
@@ -138,7 +135,7 @@ internal sealed partial class ImportJobGrain(
             };
             if (results.Count > 0)
             {
-                await storage.WriteStateAsync(PageName(_pages), this.GetGrainId(), new GrainState<ImportResultPage>(new ImportResultPage([.. results]), null));
+                await _rows.WriteAsync(PageName(_pages), new ImportResultPage([.. results]));
                 _pages++;
             }
             await WriteHeaderAsync();
@@ -149,12 +146,7 @@ internal sealed partial class ImportJobGrain(
         }
     }
 
-    private async Task WriteHeaderAsync()
-    {
-        var header = new GrainState<ImportJobState>(new ImportJobState(_status!, _pages), _etag);
-        await storage.WriteStateAsync(HeaderName, this.GetGrainId(), header);
-        _etag = header.ETag;
-    }
+    private Task WriteHeaderAsync() => _rows.WriteAsync(HeaderName, new ImportJobState(_status!, _pages));
 
     private static string PageName(int page) => $"import-results-{page}";
 

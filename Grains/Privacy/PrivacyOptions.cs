@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Villages.Privacy;
 
 /// <summary>
@@ -6,25 +8,27 @@ namespace Villages.Privacy;
 /// care as the database password: a Kubernetes secret in production, a file next to the local
 /// database in the default run.
 /// </summary>
-public sealed class PrivacyOptions
+public sealed class PrivacyOptions : IValidatableObject
 {
     public const string Section = "Villages:Privacy";
 
     /// <summary>Base64 of at least 32 random bytes.</summary>
     public string? Secret { get; set; }
 
-    internal byte[] SecretBytes()
+    internal byte[] SecretBytes() =>
+        Problem() is { } problem ? throw new InvalidOperationException($"{Section}:Secret {problem}") : Convert.FromBase64String(Secret!);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (string.IsNullOrWhiteSpace(Secret))
-        {
-            throw new InvalidOperationException(
-                $"No privacy secret is configured: set {Section}:Secret to base64 of at least 32 random bytes.");
-        }
-        byte[] bytes;
-        try { bytes = Convert.FromBase64String(Secret); }
-        catch (FormatException) { throw new InvalidOperationException($"{Section}:Secret is not base64."); }
-        if (bytes.Length < 32) throw new InvalidOperationException($"{Section}:Secret must hold at least 32 bytes.");
-        return bytes;
+        if (Problem() is { } problem) yield return new ValidationResult(problem, [nameof(Secret)]);
+    }
+
+    private string? Problem()
+    {
+        if (string.IsNullOrWhiteSpace(Secret)) return "is required: base64 of at least 32 random bytes.";
+        var bytes = new byte[Secret.Length];
+        if (!Convert.TryFromBase64String(Secret, bytes, out var length)) return "is not base64.";
+        return length < 32 ? "must hold at least 32 bytes." : null;
     }
 
     public static string NewSecret() => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));

@@ -1,6 +1,8 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Villages.Progress;
 
-/// <summary>How rollups coalesce and what they keep (`Villages:Progress`).</summary>
+/// <summary>How rollups coalesce and reach screens (`Villages:Progress`; what they keep: <see cref="Domain.FigureOptions"/>).</summary>
 public sealed class ProgressOptions
 {
     public const string Section = "Villages:Progress";
@@ -12,6 +14,7 @@ public sealed class ProgressOptions
     /// notifies screens): at most four intervals plus call latency, about one in practice when the
     /// levels are quiet. 250 ms keeps the bound at one second.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
     public TimeSpan PushInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
@@ -21,6 +24,7 @@ public sealed class ProgressOptions
     /// comes back from a saved row: after a lost silo every level is right again within about this
     /// interval plus the pushes above.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
     public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
@@ -28,17 +32,10 @@ public sealed class ProgressOptions
     /// already on its way up; but a district that is unreachable (its silo just died) must not hold
     /// enrolments: past this wait the write is acknowledged and the report goes on retrying behind it.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
     public TimeSpan ReportWait { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Days of the enrolments-per-day series kept at every level.</summary>
-    public int DaysKept { get; set; } = 120;
-
-    /// <summary>Agents kept per region, best first; exact while an agent works within one regency.</summary>
-    public int TopAgents { get; set; } = 100;
-
-    /// <summary>Most lagging villages kept per region; pages of the lagging list reach this far.</summary>
-    public int LaggingKept { get; set; } = 500;
-
     /// <summary>How long a screen's subscription lives without being renewed.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan SubscriptionLifetime { get; set; } = TimeSpan.FromMinutes(2);
 }

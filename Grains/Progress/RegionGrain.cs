@@ -6,7 +6,7 @@ using Orleans.Concurrency;
 using Orleans.Utilities;
 using Villages.Domain;
 using Villages.Regions;
-using Villages.Village;
+using Villages.Storage;
 
 namespace Villages.Progress;
 
@@ -19,18 +19,19 @@ namespace Villages.Progress;
 [GrainType("region")]
 [Reentrant]
 internal sealed partial class RegionGrain(
-    [FromKeyedServices(VillageStorageOptions.ProviderName)] IGrainStorage storage,
+    [FromKeyedServices(StorageProvider.Name)] IGrainStorage storage,
     RegionCatalog catalog,
     IOptions<ProgressOptions> options,
-    [FromKeyedServices(Hosting.VillagesHosting.ClockKey)] TimeProvider clock,
+    FigureOptions figures,
+    [FromKeyedServices(DomainClock.Key)] TimeProvider clock,
     ILogger<RegionGrain> logger) : Grain, IRegionGrain
 {
     private const string StateName = "rollup";
     private readonly Dictionary<string, ChildReport> _children = new(StringComparer.Ordinal);
     private Region _region = null!;
     private ObserverManager<IProgressObserver> _observers = null!;
+    private GrainRows _rows = null!;
     private RegionProgress? _progress;
-    private string? _etag;
     private bool _dirty;
     private bool _rebuilding;
     private IGrainTimer? _push;
@@ -46,15 +47,14 @@ internal sealed partial class RegionGrain(
             throw new ArgumentException($"'{code}' is not a region code of the reference data.");
         }
         _observers = new ObserverManager<IProgressObserver>(Options.SubscriptionLifetime, logger);
-        var stored = new GrainState<RegionState>();
-        await storage.ReadStateAsync(StateName, this.GetGrainId(), stored);
-        var state = stored.RecordExists ? stored.State! : RegionState.Empty;
+        _rows = new GrainRows(storage, this.GetGrainId());
+        var stored = await _rows.ReadAsync<RegionState>(StateName);
+        var state = stored ?? RegionState.Empty;
         foreach (var (child, report) in state.Children) _children[child] = report;
-        _etag = stored.ETag;
         // From now on, a crash must be noticed by the next activation.
         await WriteAsync(clean: false);
         // No row: no child has ever been heard, nothing to rebuild. A row left unclean: a crash.
-        if (stored.RecordExists && !state.Clean) _ = RebuildAsync();
+        if (stored is { Clean: false }) _ = RebuildAsync();
         // What this region stopped with may never have reached its parent (the push died with it),
         // and a parent never asks a child it has not heard of: tell the parent now.
         if (_region.Level != RegionLevel.Nation)
@@ -65,7 +65,7 @@ internal sealed partial class RegionGrain(
         // Likewise the children: ask them again now if this row may be behind them, then regularly.
         if (_region.Level != RegionLevel.District)
         {
-            var now = stored.RecordExists && state.Clean ? TimeSpan.Zero : Options.ResyncInterval;
+            var now = stored is { Clean: true } ? TimeSpan.Zero : Options.ResyncInterval;
             this.RegisterGrainTimer(ResyncAsync, new GrainTimerCreationOptions(now, Options.ResyncInterval) { Interleave = true });
         }
     }
@@ -233,16 +233,12 @@ internal sealed partial class RegionGrain(
         var children = _region.Children
             .Select(c => _children.GetValueOrDefault(c.Code) ?? new ChildReport(c.Code, RegionFigures.Zero, 0))
             .ToImmutableArray();
-        var figures = Figures.Sum(children.Select(static c => c.Figures), today, Options);
-        return _progress = new RegionProgress(_region.Code, figures, children, children.Sum(static c => c.Version), clock.GetUtcNow(), !_rebuilding);
+        var sum = Figures.Sum(children.Select(static c => c.Figures), today, figures);
+        return _progress = new RegionProgress(_region.Code, sum, children, children.Sum(static c => c.Version), clock.GetUtcNow(), !_rebuilding);
     }
 
-    private async Task WriteAsync(bool clean)
-    {
-        var state = new GrainState<RegionState>(new RegionState(_children.ToImmutableDictionary(StringComparer.Ordinal), clean), _etag);
-        await storage.WriteStateAsync(StateName, this.GetGrainId(), state);
-        _etag = state.ETag;
-    }
+    private Task WriteAsync(bool clean) =>
+        _rows.WriteAsync(StateName, new RegionState(_children.ToImmutableDictionary(StringComparer.Ordinal), clean));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Region {Region}: pushing figures to the parent failed; retrying next interval.")]
     private partial void LogPushFailed(Exception exception, string region);

@@ -11,14 +11,6 @@ public enum RegionLevel
     Village = 4,
 }
 
-/// <summary>A village's kind, read from the first digit of its own part of the code.</summary>
-public enum VillageKind
-{
-    Kelurahan = 1,
-    Desa = 2,
-    DesaAdat = 3,
-}
-
 /// <summary>
 /// Kemendagri area codes: province PP, regency PP.RR, district PP.RR.DD, village PP.RR.DD.VVVV.
 /// Shape checks only; whether a code exists is the catalogue's business.

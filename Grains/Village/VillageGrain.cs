@@ -6,6 +6,7 @@ using Villages.Domain;
 using Villages.Progress;
 using Villages.Regions;
 using Villages.Registry;
+using Villages.Storage;
 
 namespace Villages.Village;
 
@@ -17,10 +18,10 @@ namespace Villages.Village;
 [GrainType("village")]
 [Reentrant]
 internal sealed partial class VillageGrain(
-    [FromKeyedServices(VillageStorageOptions.ProviderName)] IGrainStorage storage,
+    [FromKeyedServices(StorageProvider.Name)] IGrainStorage storage,
     VillageRules rules,
     NikRegistry registry,
-    [FromKeyedServices(Hosting.VillagesHosting.ClockKey)] TimeProvider clock,
+    [FromKeyedServices(DomainClock.Key)] TimeProvider clock,
     VillageMetrics metrics,
     IOptions<ProgressOptions> progress,
     ILogger<VillageGrain> logger) : Grain, IVillageGrain
@@ -45,7 +46,7 @@ internal sealed partial class VillageGrain(
         {
             throw new ArgumentException($"'{code}' is not a village code of the reference data.");
         }
-        _store = new VillageStore(storage, this.GetGrainId(), code, rules.Protector, rules.Keys, rules.Storage.EnrollmentsPerPage);
+        _store = new VillageStore(new GrainRows(storage, this.GetGrainId()), code, rules.Protector, rules.Keys, rules.Storage.EnrollmentsPerPage);
         var enrollments = await _store.LoadAsync();
         _ledger = new VillageLedger(code, _store.Header.Program, enrollments);
         _durable = new ChildReport(code, Figures(), _store.Version);
@@ -56,12 +57,12 @@ internal sealed partial class VillageGrain(
         if (_store.Version > 0) _ = ReportAsync();
     }
 
-    public Task<VillageSnapshot> GetSnapshot() => Task.FromResult(Snapshot());
+    public Task<VillageView> GetVillage() => Task.FromResult(View());
 
     public async Task<ProgramChangeOutcome> SetProgram(ProgramTerms terms, Actor actor)
     {
         var header = _store.Header;
-        if (terms == header.Program) return new ProgramChangeOutcome(Snapshot(), false, null);
+        if (terms == header.Program) return new ProgramChangeOutcome(View(), false, null);
         if (_ledger.ChangeProgram(terms, rules.Program, _village.Kind!.Value) is { } refused)
         {
             return new ProgramChangeOutcome(null, false, refused);
@@ -72,7 +73,7 @@ internal sealed partial class VillageGrain(
         _store.SetHeader(header with { Program = terms, OpenedAt = header.OpenedAt ?? now, UpdatedAt = now, History = [.. header.History ?? [], entry] });
         return await PersistAsync() is { } failure
             ? new ProgramChangeOutcome(null, false, failure)
-            : new ProgramChangeOutcome(Snapshot(), header.Program is null, null);
+            : new ProgramChangeOutcome(View(), header.Program is null, null);
     }
 
     public async Task<EnrollmentOutcome> Enroll(EnrollmentRequest request, Actor actor) => (await EnrollBatch([request], actor))[0];
@@ -251,7 +252,7 @@ internal sealed partial class VillageGrain(
     }
 
     private RegionFigures Figures() =>
-        Progress.Figures.OfVillage(Code, _ledger, CoverageCalendar.LocalDate(clock.GetUtcNow()), progress.Value);
+        Domain.Figures.OfVillage(Code, _ledger, CoverageCalendar.LocalDate(clock.GetUtcNow()), rules.Figures);
 
     private EnrollmentOutcome Accept(EnrollmentChange change)
     {
@@ -265,9 +266,7 @@ internal sealed partial class VillageGrain(
         return EnrollmentOutcome.Rejected(failure);
     }
 
-    private VillageSnapshot Snapshot() => new(
-        Code, _ledger.Program, _ledger.Committed, _ledger.ActiveCount, _ledger.MonthlyPremiums, _ledger.Status,
-        _store.Header.OpenedAt, _store.Header.UpdatedAt);
+    private VillageView View() => VillageQueries.View(_village, _ledger, _store.Header, rules.Program.Options.DefaultTargetWorkers);
 
     private sealed record Row(int Index, ValidEnrollment Valid, string Id, string NikKey);
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Villages.Domain;
 using Villages.Privacy;
 using Villages.Regions;
@@ -12,12 +11,14 @@ public sealed class VillageRules(
     WorkerKeys keys,
     PersonalDataProtector protector,
     RegionCatalog regions,
-    IOptions<VillageStorageOptions> storage)
+    FigureOptions figures,
+    VillageStorageOptions storage)
 {
     public EnrollmentRules Enrollment => enrollment;
     public ProgramRules Program => program;
     public WorkerKeys Keys => keys;
     public PersonalDataProtector Protector => protector;
     public RegionCatalog Regions => regions;
-    public VillageStorageOptions Storage => storage.Value;
+    public FigureOptions Figures => figures;
+    public VillageStorageOptions Storage => storage;
 }

@@ -1,12 +1,11 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Villages.Village;
 
 /// <summary>How a village lays its state out in storage (`Villages:Storage`).</summary>
 public sealed class VillageStorageOptions
 {
     public const string Section = "Villages:Storage";
-
-    /// <summary>The grain storage provider every grain of this product uses.</summary>
-    public const string ProviderName = "villages";
 
     /// <summary>
     /// Enrolments per stored page: a write rewrites one page, so this bounds the bytes an enrolment
@@ -15,5 +14,6 @@ public sealed class VillageStorageOptions
     /// 100 workers enrolled one by one are 17 pages, read in parallel when the village activates.
     /// A batch's new workers share larger pages of their own (one row write per batch).
     /// </summary>
+    [Range(1, 250)]
     public int EnrollmentsPerPage { get; set; } = 6;
 }

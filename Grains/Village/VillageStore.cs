@@ -1,5 +1,6 @@
 using Villages.Domain;
 using Villages.Privacy;
+using Villages.Storage;
 
 namespace Villages.Village;
 
@@ -8,49 +9,33 @@ namespace Villages.Village;
 /// ("enrollments-0", "enrollments-1", ...). A change marks its page dirty; a write sends immutable
 /// snapshots of the dirty rows, so the grain can go on changing state while storage serializes.
 /// </summary>
-internal sealed class VillageStore(IGrainStorage storage, GrainId grainId, string villageCode, PersonalDataProtector protector, WorkerKeys keys, int pageSize)
+internal sealed class VillageStore(GrainRows rows, string villageCode, PersonalDataProtector protector, WorkerKeys keys, int pageSize)
 {
     private const string HeaderName = "village";
     private readonly List<Page> _pages = [];
     private readonly Dictionary<string, (int Page, int Slot)> _slots = new(StringComparer.Ordinal);
     private readonly HashSet<int> _dirtyPages = [];
-    private string? _headerETag;
     private bool _headerDirty;
 
     public VillageProgramState Header { get; private set; } = new(null, null, null, 0);
 
-    /// <summary>
-    /// Grows with every successful write and survives restarts (the sum of the rows' storage
-    /// versions), so the rollups can tell a newer report from an older one.
-    /// </summary>
-    public long Version => Parse(_headerETag) + _pages.Sum(static p => Parse(p.ETag));
-
-    private static long Parse(string? etag) => long.TryParse(etag, out var version) ? version : 0;
+    /// <summary>Grows with every successful write and survives restarts: it orders the village's reports to its district.</summary>
+    public long Version => rows.Version;
 
     /// <summary>Reads the header, then pages until the first that does not exist.</summary>
     public async Task<List<Enrollment>> LoadAsync()
     {
-        var header = new GrainState<VillageProgramState>();
-        await storage.ReadStateAsync(HeaderName, grainId, header);
-        if (header.RecordExists) Header = header.State!;
-        _headerETag = header.ETag;
-
-        // The hint lets the known pages load in parallel; probing on finds pages written after it.
-        var known = await Task.WhenAll(Enumerable.Range(0, Header.PageCountHint).Select(ReadPageAsync));
-        var pages = known.TakeWhile(static p => p.Exists).ToList();
-        if (pages.Count == Header.PageCountHint)
-        {
-            while (await ReadPageAsync(pages.Count) is { Exists: true } next) pages.Add(next);
-        }
-
+        if (await rows.ReadAsync<VillageProgramState>(HeaderName) is { } header) Header = header;
+        var pages = await rows.ReadPagesAsync<EnrollmentPageState>(PageName, Header.PageCountHint);
         var enrollments = new List<Enrollment>();
-        foreach (var page in pages)
+        foreach (var stored in pages)
         {
+            var page = new Page(_pages.Count, [.. stored.Enrollments]);
             _pages.Add(page);
             for (var slot = 0; slot < page.Items.Count; slot++)
             {
                 var enrollment = Unseal(page.Items[slot]);
-                _slots[enrollment.Id] = (_pages.Count - 1, slot);
+                _slots[enrollment.Id] = (page.Index, slot);
                 enrollments.Add(enrollment);
             }
         }
@@ -91,7 +76,7 @@ internal sealed class VillageStore(IGrainStorage storage, GrainId grainId, strin
         {
             if (_pages.Count == 0 || _pages[^1].Items.Count >= capacity || (capacity == BatchPageSize && i % BatchPageSize == 0))
             {
-                _pages.Add(new Page(_pages.Count, [], null, false));
+                _pages.Add(new Page(_pages.Count, []));
                 SetHeader(Header with { PageCountHint = _pages.Count });
             }
             var page = _pages[^1];
@@ -111,34 +96,14 @@ internal sealed class VillageStore(IGrainStorage storage, GrainId grainId, strin
         if (_headerDirty)
         {
             _headerDirty = false;
-            writes.Add(WriteHeaderAsync(new GrainState<VillageProgramState>(Header, _headerETag)));
+            writes.Add(rows.WriteAsync(HeaderName, Header));
         }
         foreach (var index in _dirtyPages)
         {
-            var page = _pages[index];
-            writes.Add(WritePageAsync(page, new GrainState<EnrollmentPageState>(new EnrollmentPageState([.. page.Items]), page.ETag)));
+            writes.Add(rows.WriteAsync(PageName(index), new EnrollmentPageState([.. _pages[index].Items])));
         }
         _dirtyPages.Clear();
         await Task.WhenAll(writes);
-    }
-
-    private async Task WriteHeaderAsync(GrainState<VillageProgramState> snapshot)
-    {
-        await storage.WriteStateAsync(HeaderName, grainId, snapshot);
-        _headerETag = snapshot.ETag;
-    }
-
-    private async Task WritePageAsync(Page page, GrainState<EnrollmentPageState> snapshot)
-    {
-        await storage.WriteStateAsync(PageName(page.Index), grainId, snapshot);
-        page.ETag = snapshot.ETag;
-    }
-
-    private async Task<Page> ReadPageAsync(int index)
-    {
-        var state = new GrainState<EnrollmentPageState>();
-        await storage.ReadStateAsync(PageName(index), grainId, state);
-        return new Page(index, state.RecordExists ? [.. state.State!.Enrollments] : [], state.ETag, state.RecordExists);
     }
 
     private static string PageName(int index) => $"enrollments-{index}";
@@ -163,11 +128,5 @@ internal sealed class VillageStore(IGrainStorage storage, GrainId grainId, strin
         };
     }
 
-    private sealed class Page(int index, List<StoredEnrollment> items, string? etag, bool exists)
-    {
-        public int Index { get; } = index;
-        public List<StoredEnrollment> Items { get; } = items;
-        public string? ETag { get; set; } = etag;
-        public bool Exists { get; } = exists;
-    }
+    private sealed record Page(int Index, List<StoredEnrollment> Items);
 }

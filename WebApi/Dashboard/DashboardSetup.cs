@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Extensions.FileProviders;
-using Villages.WebApi.Security;
+using Villages.WebApi.Auth;
 
 namespace Villages.WebApi.Dashboard;
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using Villages.Regions;
 using Villages.WebApi.Security;
@@ -12,8 +13,10 @@ public sealed class DemoOptions
     public bool Enabled { get; set; }
 
     /// <summary>Kabupaten Banyuwangi by default.</summary>
+    [Required, RegularExpression(@"^\d{2}\.\d{2}$")]
     public string Regency { get; set; } = "35.10";
 
+    [Range(0.1, 1000)]
     public double EnrollmentsPerSecond { get; set; } = 2;
 }
 
@@ -70,7 +73,7 @@ public sealed partial class DemoCampaign(IGrainFactory grains, RegionCatalog cat
                 try
                 {
                     var grain = grains.Village(village.Code);
-                    if ((await grain.GetSnapshot()).Program is null)
+                    if ((await grain.GetVillage()).Program is null)
                     {
                         var budget = 201_600L * random.Next(60, 160);
                         await grain.SetProgram(new ProgramTerms(100, budget, 12, Domain.ProgramRules.DefaultFunding(village.Kind!.Value)), Demo);
@@ -95,7 +98,11 @@ public sealed partial class DemoCampaign(IGrainFactory grains, RegionCatalog cat
         var name = $"{Given[random.Next(Given.Length)]} {Family[random.Next(Family.Length)]}";
         var programs = random.Next(7) == 0 ? Programs.Jkk | Programs.Jkm | Programs.Jht : Programs.Jkk | Programs.Jkm;
         var agent = random.Next(10) < 7 ? $"PERISAI-{area}-{random.Next(1, 6)}" : null;
-        return new EnrollmentRequest(nik, name, Occupations[random.Next(Occupations.Length)], 1_000_000 + 250_000L * random.Next(0, 9), programs, agent);
+        return new EnrollmentRequest
+        {
+            Nik = nik, Name = name, Occupation = Occupations[random.Next(Occupations.Length)],
+            MonthlyIncome = 1_000_000 + 250_000L * random.Next(0, 9), Programs = ProgramNames.Of(programs), AgentId = agent,
+        };
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo: programmes open in {Regency} ({Villages} villages); enrolling {Rate} workers a second.")]

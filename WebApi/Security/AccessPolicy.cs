@@ -1,8 +1,6 @@
-using Villages.WebApi.Api;
-
 namespace Villages.WebApi.Security;
 
-/// <summary>What a caller asks to do with a village.</summary>
+/// <summary>What a caller asks to do with a village (or, for reads and exports, a region).</summary>
 public enum VillageAction
 {
     /// <summary>Enrolments and their history: names and masked NIKs.</summary>
@@ -14,6 +12,14 @@ public enum VillageAction
     ExportPersonal,
 }
 
+/// <summary>The policy's answer: allowed, not signed in (401), or outside one's role or region (403).</summary>
+public enum Access
+{
+    Allowed,
+    Unauthenticated,
+    Forbidden,
+}
+
 /// <summary>
 /// Who may do what, in one place (tested as a table in AccessPolicyTests):
 /// - anyone, even anonymous: aggregated progress and a village's programme figures, no personal data;
@@ -22,34 +28,32 @@ public enum VillageAction
 /// - district, regency and province officers: read their region (NIKs always masked);
 /// - national monitor and national admin: read everything; the admin also sees the Orleans dashboard;
 /// - BPJS branch: reads its region and exports it with full NIKs, as does a village's own operator.
-/// Missing or invalid token: 401. Outside one's role or region: 403.
+/// The HTTP side asks it once per request, in the access filter (Http/AccessFilter.cs).
 /// </summary>
 public static class AccessPolicy
 {
-    public static IResult? Check(HttpContext context, VillageAction action, string regionOrVillage)
-    {
-        var caller = context.Caller();
-        if (!caller.Authenticated)
-        {
-            return Problems.Result("unauthenticated", "Sign in: this needs a bearer token from the campaign's identity provider.", context);
-        }
-        return Allows(caller, action, regionOrVillage) ? null : Problems.Result("forbidden",
-            $"Your role ({Describe(caller)}) may not {Verb(action)} in {regionOrVillage}.", context);
-    }
-
     /// <summary>The roles that enrol workers (in the villages their tokens cover).</summary>
     public static readonly string[] Enrollers = [Roles.VillageOperator, Roles.PerisaiAgent];
+
+    /// <summary>The roles that may look at anyone's import.</summary>
+    public static readonly string[] NationalRoles = [Roles.NationalMonitor, Roles.NationalAdmin];
+
+    public static Access Decide(Caller caller, VillageAction action, string code) =>
+        !caller.Authenticated ? Access.Unauthenticated : Allows(caller, action, code) ? Access.Allowed : Access.Forbidden;
 
     /// <summary>Whether a signed-in caller may do this in this region or village.</summary>
     public static bool Allows(Caller caller, VillageAction action, string code) => action switch
     {
         VillageAction.ChangeProgram or VillageAction.Withdraw => caller.Has(Roles.VillageOperator) && caller.Covers(code),
         VillageAction.Enroll => caller.HasAny(Enrollers) && caller.Covers(code),
-        VillageAction.ReadPersonal => caller.HasAny([Roles.NationalMonitor, Roles.NationalAdmin])
+        VillageAction.ReadPersonal => caller.HasAny(NationalRoles)
             || (caller.HasAny([Roles.VillageOperator, Roles.PerisaiAgent, Roles.BpjsBranch, .. Roles.Officers]) && caller.Covers(code)),
         VillageAction.ExportPersonal => caller.HasAny([Roles.VillageOperator, Roles.BpjsBranch]) && caller.Covers(code),
         _ => false,
     };
+
+    /// <summary>An import is visible to whoever started it and to national monitors.</summary>
+    public static bool MaySeeImport(Caller caller, string owner) => owner == caller.Subject || caller.HasAny(NationalRoles);
 
     /// <summary>The role a change is recorded under: the most specific one that allows it.</summary>
     public static string ActingRole(Caller caller, VillageAction action) => action switch
@@ -57,6 +61,10 @@ public static class AccessPolicy
         VillageAction.Enroll when !caller.Has(Roles.VillageOperator) => Roles.PerisaiAgent,
         _ => Roles.VillageOperator,
     };
+
+    /// <summary>Why a signed-in caller was refused, in words.</summary>
+    public static string Explain(Caller caller, VillageAction action, string code) =>
+        $"Your role ({Describe(caller)}) may not {Verb(action)} in {code}.";
 
     private static string Describe(Caller caller) => caller.Roles.Count == 0 ? "none" : string.Join(", ", caller.Roles.Order(StringComparer.Ordinal));
 
@@ -72,6 +80,8 @@ public static class AccessPolicy
 
 public static class CallerExtensions
 {
+    private const string Key = "villages.caller";
+
     /// <summary>The actor recorded in the audit trail: the token's subject, the role it acts in, this request's trace.</summary>
     public static Actor Actor(this HttpContext context, VillageAction action)
     {
@@ -80,8 +90,7 @@ public static class CallerExtensions
         return new Actor(caller.Subject!, AccessPolicy.ActingRole(caller, action), trace);
     }
 
-    private const string Key = "villages.caller";
-
+    /// <summary>The caller of this request, read from its validated token once.</summary>
     public static Caller Caller(this HttpContext context)
     {
         if (context.Items.TryGetValue(Key, out var cached) && cached is Caller caller) return caller;

@@ -19,9 +19,9 @@ public sealed class EnrollmentApiTests(ApiFixture api)
         var created = await first.Json();
         var id = created.GetProperty("enrollmentId").GetString()!;
         Assert.Equal($"/api/villages/{code}/enrollments/{id}", first.Headers.Location!.OriginalString);
-        Assert.DoesNotContain(worker.Nik, first.Headers.Location.OriginalString);
+        Assert.DoesNotContain(worker.Nik!, first.Headers.Location.OriginalString);
         Assert.Equal(YearOfUsualPackage, created.GetProperty("commitment").GetInt64());
-        Assert.Equal(worker.Nik[..4] + "********" + worker.Nik[12..], created.GetProperty("nik").GetString());
+        Assert.Equal(worker.Nik![..4] + "********" + worker.Nik![12..], created.GetProperty("nik").GetString());
 
         var second = await api.Host.Enroll(code, ApiHost.Body(worker));
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
@@ -75,7 +75,7 @@ public sealed class EnrollmentApiTests(ApiFixture api)
         await api.Host.Enroll(home, ApiHost.Body(worker));
         var elsewhere = await (await api.Host.Enroll(await api.OpenVillage(), ApiHost.Body(worker))).Problem(409, "enrolled-elsewhere");
         Assert.Equal(home, elsewhere.GetProperty("otherVillage").GetString());
-        Assert.DoesNotContain(worker.Nik, elsewhere.ToString());
+        Assert.DoesNotContain(worker.Nik!, elsewhere.ToString());
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class EnrollmentApiTests(ApiFixture api)
         foreach (var w in workers) await api.Host.Enroll(code, ApiHost.Body(w));
         var page = await (await api.Http.GetAsync($"/api/villages/{code}/enrollments?offset=1&limit=2")).Json();
         Assert.Equal((5, 2), (page.GetProperty("total").GetInt32(), page.GetProperty("items").GetArrayLength()));
-        Assert.All(workers, w => Assert.DoesNotContain(w.Nik, page.ToString()));
+        Assert.All(workers, w => Assert.DoesNotContain(w.Nik!, page.ToString()));
         await (await api.Http.GetAsync($"/api/villages/{code}/enrollments?limit=0")).Problem(400, "invalid-query");
         await (await api.Http.GetAsync($"/api/villages/{code}/enrollments?offset=-1")).Problem(400, "invalid-query");
         await (await api.Http.GetAsync($"/api/villages/{code}/enrollments?limit=abc")).Problem(400, "invalid-query");

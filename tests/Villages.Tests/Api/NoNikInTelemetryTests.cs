@@ -14,7 +14,7 @@ public sealed class NoNikInTelemetryTests(ApiFixture api)
     {
         var code = await api.OpenVillage(budget: 3 * YearOfUsualPackage);
         var workers = Enumerable.Range(0, 4).Select(_ => Worker()).ToList();
-        var niks = workers.Select(w => w.Nik).ToList();
+        var niks = workers.Select(w => w.Nik!).ToList();
         foreach (var w in workers) await api.Host.Enroll(code, ApiHost.Body(w));          // the last is over budget
         await api.Host.Enroll(code, ApiHost.Body(workers[0]));                           // unchanged
         await api.Host.Enroll(code, ApiHost.Body(workers[1] with { MonthlyIncome = 1_200_000 }));

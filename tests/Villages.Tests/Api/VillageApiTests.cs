@@ -75,7 +75,7 @@ public sealed class VillageApiTests(ApiFixture api)
     [Fact]
     public async Task A_kelurahan_cannot_be_funded_from_a_village_budget()
     {
-        var kelurahan = Regions.RegionCatalog.Default.AtLevel(Regions.RegionLevel.Village).First(v => v.Kind == Regions.VillageKind.Kelurahan).Code;
+        var kelurahan = Regions.RegionCatalog.Default.AtLevel(Regions.RegionLevel.Village).First(v => v.Kind == VillageKind.Kelurahan).Code;
         await (await api.Host.PutProgram(kelurahan, new { budgetAllocated = 1_000_000, fundingSource = "SD" })).Problem(400, "funding-source-not-allowed");
         var defaulted = await (await api.Host.PutProgram(kelurahan, new { budgetAllocated = 1_000_000 })).Json();
         Assert.Equal("SA", defaulted.GetProperty("program").GetProperty("fundingSource").GetString());

@@ -30,7 +30,7 @@ public sealed class ImportAndExportTests(ApiFixture api)
         Assert.Equal(10, report.Length); // header + 9 rows
         Assert.Contains(report, line => line.StartsWith("8,", StringComparison.Ordinal) && line.Contains("invalid-nik"));
         Assert.Contains(report, line => line.StartsWith("9,99.99.99.9999", StringComparison.Ordinal) && line.Contains("No village"));
-        Assert.All(workers, w => Assert.DoesNotContain(w.Nik, string.Join('\n', report)));
+        Assert.All(workers, w => Assert.DoesNotContain(w.Nik!, string.Join('\n', report)));
 
         var again = await Import(api.Http, csv.ToString());
         Assert.Equal((0, 6, 3), (again.GetProperty("created").GetInt32(), again.GetProperty("unchanged").GetInt32(), again.GetProperty("rejected").GetInt32()));
@@ -65,7 +65,7 @@ public sealed class ImportAndExportTests(ApiFixture api)
 
         var lines = (await (await branch.GetAsync($"/api/regions/{code[..8]}/enrollments/export")).Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("NIK,Nama,Tanggal Lahir,Jenis Kelamin", lines[0]);
-        var row = Assert.Single(lines, l => l.StartsWith(worker.Nik, StringComparison.Ordinal));
+        var row = Assert.Single(lines, l => l.StartsWith(worker.Nik!, StringComparison.Ordinal));
         Assert.Contains($"{code},", row);
         Assert.Contains("JKK+JKM,16800,12,", row);
         Assert.Contains("PERISAI-9", row);
@@ -74,7 +74,7 @@ public sealed class ImportAndExportTests(ApiFixture api)
         await (await officer.GetAsync($"/api/villages/{code}/enrollments/export")).Problem(403, "forbidden");
         await (await api.Host.Anonymous.GetAsync($"/api/villages/{code}/enrollments/export")).Problem(401, "unauthenticated");
         await (await branch.GetAsync("/api/regions/35/enrollments/export")).Problem(400, "invalid-region-code");
-        Assert.DoesNotContain(worker.Nik, string.Join('\n', api.Host.Logs.Lines));
+        Assert.DoesNotContain(worker.Nik!, string.Join('\n', api.Host.Logs.Lines));
     }
 
     private static async Task<JsonElement> Import(HttpClient client, string csv)

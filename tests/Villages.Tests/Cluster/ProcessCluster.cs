@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
-using Villages.Hosting;
-using Villages.Storage;
+using Villages.Silo.Postgres;
+using Villages.Silo.Storage;
 using Villages.Tests.Infrastructure;
 
 namespace Villages.Tests.Cluster;
@@ -50,7 +50,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
         var cluster = new ProcessCluster(root, new LocalPostgresOptions
         {
             DataDirectory = Path.Combine(root, "pg"),
-            Port = Villages.Hosting.LoopbackPort.Free(), // the same port after a restart: the nodes keep their connection string
+            Port = Villages.Silo.Postgres.LoopbackPort.Free(), // the same port after a restart: the nodes keep their connection string
             SharedBuffersMegabytes = 128,
             SyncNewCluster = false,
         });
@@ -77,7 +77,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
                 // Fixed ports, so that a silo started again comes back at the same address, as under a
                 // process supervisor: joining, it declares its killed predecessor dead at once.
                 cluster._silos.Add(cluster.Node($"silo-{i}", siloDll,
-                    [$"--Villages:Cluster:SiloPort={Villages.Hosting.LoopbackPort.Free()}", $"--Villages:Cluster:GatewayPort={Villages.Hosting.LoopbackPort.Free()}", $"--Villages:Cluster:SiloName=silo-{i}"],
+                    [$"--Villages:Cluster:SiloPort={Villages.Silo.Postgres.LoopbackPort.Free()}", $"--Villages:Cluster:GatewayPort={Villages.Silo.Postgres.LoopbackPort.Free()}", $"--Villages:Cluster:SiloName=silo-{i}"],
                     new(common) { ["ASPNETCORE_ENVIRONMENT"] = "Production" }));
             }
             for (var i = 1; i <= webApis; i++)
@@ -155,7 +155,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
     }
 
     private NodeProcess Node(string name, string dll, string[] arguments, Dictionary<string, string> environment) =>
-        new(name, dll, new Uri($"http://127.0.0.1:{Villages.Hosting.LoopbackPort.Free()}"), arguments, environment, Path.Combine(LogDirectory, name + ".log"));
+        new(name, dll, new Uri($"http://127.0.0.1:{Villages.Silo.Postgres.LoopbackPort.Free()}"), arguments, environment, Path.Combine(LogDirectory, name + ".log"));
 
     /// <summary>The Release build of Silo and WebApi (scripts/test builds it first); built here if missing.</summary>
     private static (string Silo, string WebApi) Binaries()

@@ -40,8 +40,8 @@ public sealed class IdleVillageTests : IAsyncLifetime
             await Task.Delay(250);
         }
 
-        var snapshot = await village.GetSnapshot();
-        Assert.Equal((1, enrolled.Enrollment!.Commitment), (snapshot.ActiveEnrollments, snapshot.BudgetCommitted));
+        var snapshot = await village.GetVillage();
+        Assert.Equal((1, enrolled.Enrollment!.Commitment), (snapshot.ActiveEnrollments, snapshot.Program!.BudgetCommitted));
         var listed = await village.ListEnrollments(0, 10);
         Assert.Equal(enrolled.Enrollment.EnrollmentId, Assert.Single(listed.Items).EnrollmentId);
     }

@@ -25,8 +25,8 @@ public sealed class OneVillageRuleTests(GrainFixture fixture)
 
         Assert.Single(racers, o => o.Result == EnrollmentResult.Created);
         Assert.All(racers.Where(o => o.Result != EnrollmentResult.Created), o => Assert.Equal(FailureCode.BudgetExceeded, o.Failure?.Code));
-        var snapshot = await village.GetSnapshot();
-        Assert.Equal((100, 20_160_000L, 0L), (snapshot.ActiveEnrollments, snapshot.BudgetCommitted, snapshot.BudgetRemaining));
+        var snapshot = await village.GetVillage();
+        Assert.Equal((100, 20_160_000L, 0L), (snapshot.ActiveEnrollments, snapshot.Program!.BudgetCommitted, snapshot.Program!.BudgetRemaining));
     }
 
     [Fact]
@@ -44,8 +44,8 @@ public sealed class OneVillageRuleTests(GrainFixture fixture)
             Assert.Equal(FailureCode.EnrolledElsewhere, o.Failure?.Code);
             Assert.Equal(winner.Enrollment!.VillageCode, o.Failure!.OtherVillage);
         });
-        Assert.Equal(winner.Enrollment!.VillageCode, await fixture.Cluster.RegistryHolderAsync(worker.Nik));
-        var active = await Task.WhenAll(villages.Select(v => v.GetSnapshot()));
+        Assert.Equal(winner.Enrollment!.VillageCode, await fixture.Cluster.RegistryHolderAsync(worker.Nik!));
+        var active = await Task.WhenAll(villages.Select(v => v.GetVillage()));
         Assert.Equal(1, active.Sum(s => s.ActiveEnrollments));
     }
 
@@ -57,12 +57,12 @@ public sealed class OneVillageRuleTests(GrainFixture fixture)
         await OpenVillage(crashed);
         var worker = Worker();
         // The first step of the protocol happened (the registry names the village), the second never did.
-        await fixture.Cluster.LeaveClaimAsync(worker.Nik, crashed);
+        await fixture.Cluster.LeaveClaimAsync(worker.Nik!, crashed);
 
         var retried = await elsewhere.Enroll(worker, TestActors.Operator);
 
         Assert.Equal(EnrollmentResult.Created, retried.Result);
-        Assert.Equal(elsewhere.GetPrimaryKeyString(), await fixture.Cluster.RegistryHolderAsync(worker.Nik));
+        Assert.Equal(elsewhere.GetPrimaryKeyString(), await fixture.Cluster.RegistryHolderAsync(worker.Nik!));
     }
 
     [Fact]
@@ -71,11 +71,11 @@ public sealed class OneVillageRuleTests(GrainFixture fixture)
         var code = fixture.NextVillage();
         var village = await OpenVillage(code);
         var worker = Worker();
-        await fixture.Cluster.LeaveClaimAsync(worker.Nik, code);
+        await fixture.Cluster.LeaveClaimAsync(worker.Nik!, code);
 
         Assert.Equal(EnrollmentResult.Created, (await village.Enroll(worker, TestActors.Operator)).Result);
-        Assert.Equal(code, await fixture.Cluster.RegistryHolderAsync(worker.Nik));
-        Assert.Equal(1, (await village.GetSnapshot()).ActiveEnrollments);
+        Assert.Equal(code, await fixture.Cluster.RegistryHolderAsync(worker.Nik!));
+        Assert.Equal(1, (await village.GetVillage()).ActiveEnrollments);
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class OneVillageRuleTests(GrainFixture fixture)
         var enrolled = await village.Enroll(worker, TestActors.Operator);
         await village.Withdraw(enrolled.Enrollment!.EnrollmentId, TestActors.Operator);
         // As if the release after the withdrawal never reached the registry.
-        await fixture.Cluster.LeaveClaimAsync(worker.Nik, first);
+        await fixture.Cluster.LeaveClaimAsync(worker.Nik!, first);
 
         Assert.Equal(EnrollmentResult.Created, (await other.Enroll(worker, TestActors.Operator)).Result);
         Assert.Equal(FailureCode.EnrolledElsewhere, (await village.Enroll(worker, TestActors.Operator)).Failure?.Code);

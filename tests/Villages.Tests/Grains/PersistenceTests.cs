@@ -23,13 +23,13 @@ public sealed class PersistenceTests : IAsyncLifetime
         foreach (var worker in workers.Skip(60)) await village.Enroll(worker, TestActors.Operator);
         var withdrawn = (await village.Enroll(workers[7], TestActors.Operator)).Enrollment!.EnrollmentId;
         await village.Withdraw(withdrawn, TestActors.Operator);
-        var before = await village.GetSnapshot();
+        var before = await village.GetVillage();
 
         await _cluster.RestartAsync();
 
         village = _cluster.Grains.GetGrain<IVillageGrain>(code);
-        var after = await village.GetSnapshot();
-        Assert.Equal(before with { UpdatedAt = after.UpdatedAt }, after);
+        var after = await village.GetVillage();
+        Assert.Equal(before with { Program = before.Program! with { UpdatedAt = after.Program!.UpdatedAt } }, after);
         Assert.Equal(119, after.ActiveEnrollments);
         var list = await village.ListEnrollments(0, 500);
         Assert.Equal(120, list.Total);
@@ -55,8 +55,8 @@ public sealed class PersistenceTests : IAsyncLifetime
 
         foreach (var code in codes)
         {
-            var snapshot = await _cluster.Grains.GetGrain<IVillageGrain>(code).GetSnapshot();
-            Assert.Equal((3, 3 * YearOfUsualPackage), (snapshot.ActiveEnrollments, snapshot.BudgetCommitted));
+            var snapshot = await _cluster.Grains.GetGrain<IVillageGrain>(code).GetVillage();
+            Assert.Equal((3, 3 * YearOfUsualPackage), (snapshot.ActiveEnrollments, snapshot.Program!.BudgetCommitted));
         }
     }
 }

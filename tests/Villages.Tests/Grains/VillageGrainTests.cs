@@ -18,7 +18,7 @@ public sealed class VillageGrainTests(GrainFixture fixture)
     public async Task A_village_without_a_programme_is_not_started_and_refuses_enrolments()
     {
         var village = NewVillage(out _);
-        Assert.Equal(VillageStatus.NotStarted, (await village.GetSnapshot()).Status);
+        Assert.Equal(VillageStatus.NotStarted, (await village.GetVillage()).Status);
         var outcome = await village.Enroll(Worker(), TestActors.Operator);
         Assert.Equal(FailureCode.ProgramNotOpen, outcome.Failure?.Code);
     }
@@ -33,8 +33,8 @@ public sealed class VillageGrainTests(GrainFixture fixture)
         Assert.Equal(16_800, outcome.Enrollment!.MonthlyPremium);
         Assert.Equal(YearOfUsualPackage, outcome.Enrollment.Commitment);
         Assert.StartsWith("3510********", outcome.Enrollment.MaskedNik);
-        var snapshot = await village.GetSnapshot();
-        Assert.Equal((1, YearOfUsualPackage, 20_160_000 - YearOfUsualPackage), (snapshot.ActiveEnrollments, snapshot.BudgetCommitted, snapshot.BudgetRemaining));
+        var snapshot = await village.GetVillage();
+        Assert.Equal((1, YearOfUsualPackage, 20_160_000 - YearOfUsualPackage), (snapshot.ActiveEnrollments, snapshot.Program!.BudgetCommitted, snapshot.Program!.BudgetRemaining));
         Assert.Equal(code, outcome.Enrollment.VillageCode);
     }
 
@@ -48,7 +48,7 @@ public sealed class VillageGrainTests(GrainFixture fixture)
         var second = await village.Enroll(worker, TestActors.Operator);
         Assert.Equal((EnrollmentResult.Created, EnrollmentResult.Unchanged), (first.Result, second.Result));
         Assert.Equal(first.Enrollment!.EnrollmentId, second.Enrollment!.EnrollmentId);
-        Assert.Equal(YearOfUsualPackage, (await village.GetSnapshot()).BudgetCommitted);
+        Assert.Equal(YearOfUsualPackage, (await village.GetVillage()).Program!.BudgetCommitted);
     }
 
     [Fact]
@@ -61,9 +61,9 @@ public sealed class VillageGrainTests(GrainFixture fixture)
         var richer = await village.Enroll(worker with { MonthlyIncome = 1_500_000 }, TestActors.Operator);
         Assert.Equal(EnrollmentResult.Repriced, richer.Result);
         Assert.Equal((15_000 + 6_800) * 12, richer.Enrollment!.Commitment);
-        var withJht = await village.Enroll(worker with { Programs = Programs.Jkk | Programs.Jkm | Programs.Jht }, TestActors.Operator);
+        var withJht = await village.Enroll(worker with { Programs = ["JKK", "JKM", "JHT"] }, TestActors.Operator);
         Assert.Equal(FailureCode.BudgetExceeded, withJht.Failure?.Code);
-        Assert.Equal((15_000 + 6_800) * 12, (await village.GetSnapshot()).BudgetCommitted);
+        Assert.Equal((15_000 + 6_800) * 12, (await village.GetVillage()).Program!.BudgetCommitted);
         var renamed = await village.Enroll(worker with { MonthlyIncome = 1_500_000, Name = "Siti A." }, TestActors.Operator);
         Assert.Equal(EnrollmentResult.Updated, renamed.Result);
     }
@@ -74,7 +74,7 @@ public sealed class VillageGrainTests(GrainFixture fixture)
         var village = NewVillage(out _);
         await village.SetProgram(Budget(3 * YearOfUsualPackage, target: 2), TestActors.Operator);
         for (var i = 0; i < 3; i++) Assert.Equal(EnrollmentResult.Created, (await village.Enroll(Worker(), TestActors.Operator)).Result);
-        var snapshot = await village.GetSnapshot();
+        var snapshot = await village.GetVillage();
         Assert.Equal((3, VillageStatus.AtTarget), (snapshot.ActiveEnrollments, snapshot.Status));
         var refused = await village.Enroll(Worker(), TestActors.Operator);
         Assert.Equal(FailureCode.BudgetExceeded, refused.Failure?.Code);
@@ -92,7 +92,7 @@ public sealed class VillageGrainTests(GrainFixture fixture)
         Assert.Equal(FailureCode.BudgetBelowCommitted, refused.Failure?.Code);
         var exact = await village.SetProgram(Budget(2 * YearOfUsualPackage), TestActors.Operator);
         Assert.Null(exact.Failure);
-        Assert.Equal(0, exact.Village!.BudgetRemaining);
+        Assert.Equal(0, exact.Village!.Program!.BudgetRemaining);
     }
 
     [Fact]
@@ -107,8 +107,8 @@ public sealed class VillageGrainTests(GrainFixture fixture)
         var withdrawn = await village.Withdraw(enrolled.Enrollment!.EnrollmentId, TestActors.Operator);
         Assert.Equal((9, 9 * 16_800L), (withdrawn.MonthsRefunded, withdrawn.Refund));
         Assert.Equal(EnrollmentStatus.Withdrawn, withdrawn.Enrollment!.Status);
-        var snapshot = await village.GetSnapshot();
-        Assert.Equal((0, 3 * 16_800L), (snapshot.ActiveEnrollments, snapshot.BudgetCommitted));
+        var snapshot = await village.GetVillage();
+        Assert.Equal((0, 3 * 16_800L), (snapshot.ActiveEnrollments, snapshot.Program!.BudgetCommitted));
         var again = await village.Withdraw(enrolled.Enrollment.EnrollmentId, TestActors.Operator);
         Assert.Equal(0, again.Refund);
     }

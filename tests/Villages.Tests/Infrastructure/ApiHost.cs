@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Trace;
 using Villages.WebApi;
+using Villages.WebApi.Auth;
 using WebSecurity = Villages.WebApi.Security;
 
 namespace Villages.Tests.Infrastructure;
@@ -76,14 +77,14 @@ public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = nul
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Urls.First());
         Anonymous = new HttpClient { BaseAddress = BaseAddress };
-        Http = _app.Services.GetService<WebSecurity.DevelopmentTokenIssuer>() is null
+        Http = _app.Services.GetService<DevelopmentTokenIssuer>() is null
             ? Anonymous
             : ClientFor(Token("test-operator", [WebSecurity.Roles.VillageOperator], [Regions.RegionCode.Nation]));
     }
 
     /// <summary>A token from the development issuer, as POST /dev/tokens would mint it.</summary>
     public string Token(string subject, string[] roles, string[]? regions = null, string? agentId = null, TimeSpan? lifetime = null) =>
-        _app!.Services.GetRequiredService<WebSecurity.DevelopmentTokenIssuer>().Mint(subject, roles, regions, agentId, lifetime);
+        _app!.Services.GetRequiredService<DevelopmentTokenIssuer>().Mint(subject, roles, regions, agentId, lifetime);
 
     public HttpClient ClientFor(string token)
     {
@@ -109,7 +110,7 @@ public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = nul
     public static object Body(EnrollmentRequest w) => new
     {
         nik = w.Nik, name = w.Name, occupation = w.Occupation, monthlyIncome = w.MonthlyIncome,
-        programs = WebApi.Api.Json.Programs(w.Programs), agentId = w.AgentId,
+        programs = w.Programs, agentId = w.AgentId,
     };
 }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
-using Villages.Storage;
+using Villages.Silo.Storage;
+using Villages.Silo.Postgres;
 
 namespace Villages.Tests.Infrastructure;
 

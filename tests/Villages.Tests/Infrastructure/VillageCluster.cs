@@ -2,27 +2,32 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
-using Villages.Hosting;
+using Villages.Silo.Hosting;
+using Villages.Silo.Storage;
 
 namespace Villages.Tests.Infrastructure;
 
 /// <summary>
-/// An Orleans test cluster (two silos) running the product's grains through the product's own
-/// silo configuration, on a fresh PostgreSQL database. Restartable on the same database.
+/// An Orleans test cluster (two silos by default) running the product's grains through the
+/// product's own silo configuration, on a fresh PostgreSQL database, with a domain clock of its own
+/// that the test moves. Restartable on the same database.
 /// </summary>
 public sealed class VillageCluster : IAsyncLifetime
 {
     private readonly string _serviceId = "villages-tests-" + Guid.NewGuid().ToString("N")[..8];
-    private readonly (string Id, FakeTimeProvider Clock) _clock = TestClocks.Create();
 
-    public TestCluster Cluster { get; private set; } = null!;
+    public InProcessTestCluster Cluster { get; private set; } = null!;
     public string ConnectionString { get; private set; } = null!;
-    public FakeTimeProvider Clock => _clock.Clock;
+
+    /// <summary>25 Nov 2026, 10:00 WIB at the start: an ordinary moment.</summary>
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 25, 3, 0, 0, TimeSpan.Zero));
+
     public string ServiceId => _serviceId;
 
     public Task<string?> RegistryHolderAsync(string nik) => RegistryRows.HolderAsync(ConnectionString, _serviceId, nik);
 
     public Task LeaveClaimAsync(string nik, string villageCode) => RegistryRows.LeaveClaimAsync(ConnectionString, _serviceId, nik, villageCode);
+
     public IGrainFactory Grains => Cluster.Client;
 
     public int InitialSilos { get; init; } = 2;
@@ -53,23 +58,21 @@ public sealed class VillageCluster : IAsyncLifetime
 
     private async Task StartAsync()
     {
-        var builder = new TestClusterBuilder((short)InitialSilos);
+        var builder = new InProcessTestClusterBuilder((short)InitialSilos);
         builder.Options.ServiceId = _serviceId;
-        builder.Properties[$"ConnectionStrings:{VillagesHosting.ConnectionStringName}"] = ConnectionString;
-        builder.Properties["Villages:Privacy:Secret"] = TestSecrets.Secret;
-        builder.Properties[TestClocks.ConfigurationKey] = _clock.Id;
-        foreach (var (key, value) in Configuration) builder.Properties[key] = value;
-        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
-    }
-
-    private sealed class SiloConfigurator : ISiloConfigurator
-    {
-        public void Configure(ISiloBuilder silo)
+        var settings = new Dictionary<string, string?>
+        {
+            [$"ConnectionStrings:{PostgresConnection.Name}"] = ConnectionString,
+            ["Villages:Privacy:Secret"] = TestSecrets.Secret,
+        };
+        foreach (var (key, value) in Configuration) settings[key] = value;
+        builder.ConfigureHost(host => host.Configuration.AddInMemoryCollection(settings));
+        builder.ConfigureSilo((_, silo) =>
         {
             silo.AddVillagesGrains(silo.Configuration);
-            silo.Services.AddKeyedSingleton<TimeProvider>(VillagesHosting.ClockKey, TestClocks.Get(silo.Configuration[TestClocks.ConfigurationKey]!));
-        }
+            silo.Services.AddKeyedSingleton<TimeProvider>(DomainClock.Key, Clock);
+        });
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
     }
 }

@@ -19,7 +19,7 @@ public static class Workers
     public static EnrollmentRequest Worker(
         string? nik = null, string name = "Siti Aminah", string occupation = "nelayan",
         long income = 1_000_000, Programs programs = Programs.Jkk | Programs.Jkm, string? agentId = null) =>
-        new(nik ?? NewNik(), name, occupation, income, programs, agentId);
+        new() { Nik = nik ?? NewNik(), Name = name, Occupation = occupation, MonthlyIncome = income, Programs = ProgramNames.Of(programs), AgentId = agentId };
 
     /// <summary>JKK + JKM at the lowest income for 12 months: Rp201,600.</summary>
     public const long YearOfUsualPackage = 201_600;
@@ -31,6 +31,6 @@ public static class Workers
 public static class RegionsForTests
 {
     public static readonly IReadOnlyList<string> BanyuwangiDesa = Regions.RegionCatalog.Default.AtLevel(Regions.RegionLevel.Village)
-        .Where(v => v.Code.StartsWith("35.10.", StringComparison.Ordinal) && v.Kind == Regions.VillageKind.Desa)
+        .Where(v => v.Code.StartsWith("35.10.", StringComparison.Ordinal) && v.Kind == VillageKind.Desa)
         .Select(v => v.Code).ToList();
 }

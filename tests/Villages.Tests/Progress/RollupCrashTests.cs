@@ -51,12 +51,12 @@ public sealed class RollupCrashTests() : OwnClusterTest(new VillageCluster
         await Rollups.AssertEveryLevelAsync(Grains, truth, $"every level after losing {rollups} rollups");
     }
 
-    /// <summary>The non-primary silo with the most region grains active (the primary holds the test cluster's membership).</summary>
-    private async Task<(SiloHandle Silo, int Rollups)> SiloHoldingMostRollupsAsync()
+    /// <summary>The silo, other than the first, with the most region grains active.</summary>
+    private async Task<(InProcessSiloHandle Silo, int Rollups)> SiloHoldingMostRollupsAsync()
     {
         var management = Grains().GetGrain<IManagementGrain>(0);
-        var counts = new List<(SiloHandle, int)>();
-        foreach (var silo in Cluster.Cluster.SecondarySilos)
+        var counts = new List<(InProcessSiloHandle, int)>();
+        foreach (var silo in Cluster.Cluster.Silos.Skip(1))
         {
             var grains = await management.GetDetailedGrainStatistics(hostsIds: [silo.SiloAddress]);
             counts.Add((silo, grains.Count(static g => g.GrainId.Type.ToString() == "region")));

@@ -39,8 +39,8 @@ public sealed class RollupRebuildTests() : OwnClusterTest(new VillageCluster())
 
     private async Task LeaveAsCrashedAsync(string code)
     {
-        var services = ((InProcessSiloHandle)Cluster.Cluster.Primary!).SiloHost!.Services;
-        var storage = services.GetRequiredKeyedService<IGrainStorage>(VillageStorageOptions.ProviderName);
+        var services = Cluster.Cluster.Silos[0].SiloHost.Services;
+        var storage = services.GetRequiredKeyedService<IGrainStorage>(Villages.Storage.StorageProvider.Name);
         var id = GrainId.Create("region", code);
         var row = new GrainState<RegionState>();
         await storage.ReadStateAsync(RollupState, id, row);
@@ -50,7 +50,7 @@ public sealed class RollupRebuildTests() : OwnClusterTest(new VillageCluster())
         row.State = new RegionState(
             saved.Children.ToImmutableDictionary(
                 static c => c.Key,
-                c => c.Value with { Figures = Figures.Sum([c.Value.Figures, c.Value.Figures], today, new ProgressOptions()), Version = 0 }),
+                c => c.Value with { Figures = Figures.Sum([c.Value.Figures, c.Value.Figures], today, new FigureOptions()), Version = 0 }),
             Clean: false);
         await storage.WriteStateAsync(RollupState, id, row);
     }

@@ -7,7 +7,7 @@ namespace Villages.Tests.Progress;
 
 /// <summary>One village as it answers for itself: its snapshot and every enrolment it holds.</summary>
 /// <summary>A village's own state: its snapshot, its enrolments and the days its workers were enrolled (from its audit trail).</summary>
-public sealed record VillageTruth(VillageSnapshot Snapshot, IReadOnlyList<EnrollmentView> Enrollments, IReadOnlyList<DateOnly> EnrolledDays);
+public sealed record VillageTruth(VillageView Snapshot, IReadOnlyList<EnrollmentView> Enrollments, IReadOnlyList<DateOnly> EnrolledDays);
 
 /// <summary>
 /// The brute-force truth a monitor checks the rollups against: every region's figures summed
@@ -16,7 +16,7 @@ public sealed record VillageTruth(VillageSnapshot Snapshot, IReadOnlyList<Enroll
 /// </summary>
 public sealed class RollupTruth
 {
-    private static readonly ProgressOptions Kept = new();
+    private static readonly FigureOptions Kept = new();
     private static readonly RegionCatalog Catalog = RegionCatalog.Default;
     private readonly IReadOnlyDictionary<string, VillageTruth> _villages;
     private readonly Dictionary<string, RegionFigures> _expected = new(StringComparer.Ordinal);
@@ -34,10 +34,10 @@ public sealed class RollupTruth
             villages[code] = await Rollups.PollAsync(async () =>
             {
                 var village = grains.Village(code);
-                var snapshot = await village.GetSnapshot();
+                var snapshot = await village.GetVillage();
                 var enrollments = await village.ListEnrollments(0, 100_000);
                 var history = await village.GetHistory(0, 1_000_000);
-                var days = history.Items.Where(static h => h.Change.Kind == ChangeKind.Enrolled).Select(static h => CoverageCalendar.LocalDate(h.Change.At)).ToList();
+                var days = history.Items.Where(static h => h.Kind == ChangeKind.Enrolled).Select(static h => CoverageCalendar.LocalDate(h.At)).ToList();
                 return new VillageTruth(snapshot, enrollments.Items, days);
             }, static _ => true, TimeSpan.FromMinutes(1)));
         return new RollupTruth(villages);
@@ -53,9 +53,9 @@ public sealed class RollupTruth
         let active = v.Enrollments.Where(static e => e.Status == EnrollmentStatus.Active).ToList()
         where v.Snapshot.ActiveEnrollments != active.Count
             || v.Enrollments.Select(static e => e.EnrollmentId).Distinct().Count() != v.Enrollments.Count
-            || v.Snapshot.BudgetCommitted != v.Enrollments.Sum(static e => e.Commitment)
+            || (v.Snapshot.Program?.BudgetCommitted ?? 0) != v.Enrollments.Sum(static e => e.Commitment)
             || v.Snapshot.MonthlyPremiums != active.Sum(static e => e.MonthlyPremium)
-            || v.Snapshot.BudgetCommitted > (v.Snapshot.Program?.BudgetAllocated ?? 0)
+            || (v.Snapshot.Program?.BudgetCommitted ?? 0) > (v.Snapshot.Program?.BudgetAllocated ?? 0)
         select $"{v.Snapshot.Code}: snapshot {v.Snapshot} disagrees with its {v.Enrollments.Count} enrolments";
 
     /// <summary>What a region (or a village) must report: summed from the villages inside it.</summary>

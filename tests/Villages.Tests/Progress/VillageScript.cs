@@ -56,7 +56,8 @@ internal sealed class VillageScript(string code, int index, int seed)
             case < 18 when active.Count > 0:
                 var repriced = Pick(active);
                 var income = repriced.Accepted!.MonthlyIncome + 250_000 * (1 + _random.Next(8));
-                var programs = repriced.Accepted.Programs ^ (_random.Next(2) == 0 ? Programs.Jht : Programs.None);
+                ProgramNames.TryParse(repriced.Accepted.Programs, out var accepted);
+                var programs = ProgramNames.Of(accepted ^ (_random.Next(2) == 0 ? Programs.Jht : Programs.None));
                 count("reprice:" + Outcome(await Enroll(village, repriced, repriced.Accepted with { MonthlyIncome = income, Programs = programs })));
                 break;
             case < 23 when active.Count > 0:
@@ -132,9 +133,12 @@ internal sealed class VillageScript(string code, int index, int seed)
         return worker;
     }
 
-    private EnrollmentRequest Request() => new(
-        "", $"Pekerja {_random.Next(10_000)}", Occupations[_random.Next(Occupations.Length)], Incomes[_random.Next(Incomes.Length)],
-        _random.Next(4) == 0 ? Programs.Jkk | Programs.Jkm | Programs.Jht : Programs.Jkk | Programs.Jkm, Agent());
+    private EnrollmentRequest Request() => new()
+    {
+        Nik = "", Name = $"Pekerja {_random.Next(10_000)}", Occupation = Occupations[_random.Next(Occupations.Length)],
+        MonthlyIncome = Incomes[_random.Next(Incomes.Length)],
+        Programs = ProgramNames.Of(_random.Next(4) == 0 ? Programs.Jkk | Programs.Jkm | Programs.Jht : Programs.Jkk | Programs.Jkm), AgentId = Agent(),
+    };
 
     private string? Agent() => _random.Next(3) == 0 ? Agents[_random.Next(Agents.Length)] : null;
 

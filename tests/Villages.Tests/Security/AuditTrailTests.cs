@@ -37,13 +37,13 @@ public sealed class AuditTrailTests(ApiFixture api)
         Assert.Equal("0af7651916cd43dd8448eb211c80319c", items[2].GetProperty("traceId").GetString());
         Assert.All(items, i => Assert.Matches("^[0-9a-f]{32}$", i.GetProperty("traceId").GetString()));
         Assert.Equal(id, items[0].GetProperty("enrollmentId").GetString());
-        Assert.Equal(worker.Nik[..4] + "********" + worker.Nik[12..], items[2].GetProperty("nik").GetString());
+        Assert.Equal(worker.Nik![..4] + "********" + worker.Nik![12..], items[2].GetProperty("nik").GetString());
         Assert.Equal(YearOfUsualPackage, items[2].GetProperty("budgetDelta").GetInt64());
         Assert.Contains("PERISAI-7", items[2].GetProperty("what").GetString());
         Assert.Contains("Rp1,000,000 -> Rp1,500,000", items[1].GetProperty("what").GetString());
         Assert.Contains("budget Rp20,160,000 -> Rp30,000,000", items[3].GetProperty("what").GetString());
         Assert.DoesNotContain(worker.Nik, history.ToString());
-        Assert.DoesNotContain(worker.Name, history.ToString());
+        Assert.DoesNotContain(worker.Name!, history.ToString());
     }
 
     [Fact]

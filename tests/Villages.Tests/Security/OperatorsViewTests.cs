@@ -23,7 +23,7 @@ public sealed class OperatorsViewTests(ApiFixture api)
         Assert.Contains("Orleans Dashboard", await page.Content.ReadAsStringAsync());
         // A browser navigating there carries the token in a cookie scoped to the dashboard.
         using var browser = new HttpClient { BaseAddress = api.Host.BaseAddress };
-        browser.DefaultRequestHeaders.Add("Cookie", $"{AuthSetup.DashboardCookie}={admin}");
+        browser.DefaultRequestHeaders.Add("Cookie", $"{AdminDashboard.Cookie}={admin}");
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/dashboard/")).StatusCode);
     }
 

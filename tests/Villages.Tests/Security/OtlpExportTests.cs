@@ -78,7 +78,7 @@ public sealed class OtlpExportTests : IAsyncLifetime
         // Metrics go every minute, and once more when the service stops.
         await _host.DisposeAsync();
         Assert.Contains(_received, r => r.Path == "metrics" && Contains(r.Body, "villages.enrollments"));
-        Assert.DoesNotContain(_received, r => Contains(r.Body, worker.Nik));
+        Assert.DoesNotContain(_received, r => Contains(r.Body, worker.Nik!));
     }
 
     private static bool Contains(byte[] body, string text) => body.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0;

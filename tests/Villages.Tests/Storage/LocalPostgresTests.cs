@@ -1,6 +1,7 @@
 using System.Globalization;
 using Npgsql;
-using Villages.Storage;
+using Villages.Silo.Storage;
+using Villages.Silo.Postgres;
 using Villages.Tests.Infrastructure;
 using Xunit;
 

@@ -10,7 +10,8 @@ using Orleans.Runtime;
 using Orleans.Runtime.MembershipService;
 using Orleans.Serialization;
 using Orleans.Storage;
-using Villages.Storage;
+using Villages.Silo.Storage;
+using Villages.Silo.Postgres;
 using Villages.Tests.Infrastructure;
 using Xunit;
 
@@ -334,8 +335,8 @@ public sealed class OrleansAdoNetSilo : IAsyncLifetime
     public async Task InitializeAsync()
     {
         ConnectionString = await TestPostgres.CreateDatabaseAsync("orleans_contract", migrate: false);
-        var siloPort = Villages.Hosting.LoopbackPort.Free();
-        GatewayPort = Villages.Hosting.LoopbackPort.Free();
+        var siloPort = Villages.Silo.Postgres.LoopbackPort.Free();
+        GatewayPort = Villages.Silo.Postgres.LoopbackPort.Free();
 
         Silo = Host.CreateDefaultBuilder()
             .ConfigureLogging(logging => logging.ClearProviders())

@@ -1,5 +1,6 @@
 using Npgsql;
-using Villages.Storage;
+using Villages.Silo.Storage;
+using Villages.Silo.Postgres;
 using Villages.Tests.Infrastructure;
 using Xunit;
 

@@ -1,0 +1,70 @@
+using System.Text.Json.Serialization;
+
+namespace Villages;
+
+public enum EnrollmentStatus
+{
+    Active = 1,
+    Withdrawn = 2,
+}
+
+/// <summary>An enrolment as shown outside the grain: the NIK masked, money in whole rupiah.</summary>
+[GenerateSerializer, Immutable, Alias("Villages.EnrollmentView")]
+public sealed record EnrollmentView
+{
+    /// <summary>Opaque and stable for this village and NIK; the NIK cannot be recovered from it.</summary>
+    [Id(0)] public required string EnrollmentId { get; init; }
+    [Id(1)] public required string VillageCode { get; init; }
+    /// <summary>The NIK masked: 3510********0001.</summary>
+    [Id(2), JsonPropertyName("nik")] public required string MaskedNik { get; init; }
+    [Id(3)] public required string Name { get; init; }
+    [Id(4)] public required string Occupation { get; init; }
+    [Id(5)] public required long MonthlyIncome { get; init; }
+    [Id(6)] public required string[] Programs { get; init; }
+    [Id(7)] public required long MonthlyPremium { get; init; }
+    [Id(8)] public required int CoverageMonths { get; init; }
+    /// <summary>What this enrolment holds of the village budget.</summary>
+    [Id(9)] public required long Commitment { get; init; }
+    [Id(10)] public required DateOnly CoverageStart { get; init; }
+    [Id(11)] public required DateOnly CoverageEnd { get; init; }
+    [Id(12)] public required EnrollmentStatus Status { get; init; }
+    [Id(13)] public required DateTimeOffset EnrolledAt { get; init; }
+    [Id(14)] public required DateTimeOffset UpdatedAt { get; init; }
+    [Id(15)] public DateTimeOffset? WithdrawnAt { get; init; }
+    [Id(16)] public string? AgentId { get; init; }
+}
+
+[GenerateSerializer, Immutable, Alias("Villages.EnrollmentPage")]
+public sealed record EnrollmentPage(
+    [property: Id(0)] IReadOnlyList<EnrollmentView> Items,
+    [property: Id(1)] int Total,
+    [property: Id(2)] int Offset,
+    [property: Id(3)] int Limit);
+
+/// <summary>What an enrolment call did.</summary>
+public enum EnrollmentResult
+{
+    Created = 1,
+    Unchanged = 2,
+    Repriced = 3,
+    Updated = 4,
+    Rejected = 5,
+}
+
+/// <summary>One enrolment call's answer: what it did and the enrolment now, or why it was refused.</summary>
+[GenerateSerializer, Immutable, Alias("Villages.EnrollmentOutcome")]
+public sealed record EnrollmentOutcome(
+    [property: Id(0)] EnrollmentResult Result,
+    [property: Id(1)] EnrollmentView? Enrollment,
+    [property: Id(2)] Failure? Failure)
+{
+    public static EnrollmentOutcome Rejected(Failure failure) => new(EnrollmentResult.Rejected, null, failure);
+}
+
+/// <summary>A withdrawal: the enrolment after it and what returned to the budget, or why not.</summary>
+[GenerateSerializer, Immutable, Alias("Villages.WithdrawalOutcome")]
+public sealed record WithdrawalOutcome(
+    [property: Id(0)] EnrollmentView? Enrollment,
+    [property: Id(1)] long Refund,
+    [property: Id(2)] int MonthsRefunded,
+    [property: Id(3), JsonIgnore] Failure? Failure);

@@ -1,0 +1,9 @@
+global using Microsoft.Extensions.Configuration;
+global using Microsoft.Extensions.DependencyInjection;
+global using Microsoft.Extensions.DependencyInjection.Extensions;
+global using Microsoft.Extensions.Hosting;
+global using Microsoft.Extensions.Logging;
+global using Orleans;
+global using Orleans.Hosting;
+global using Orleans.Runtime;
+global using Orleans.Storage;

@@ -1,0 +1,51 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Villages.Silo.Hosting;
+
+/// <summary>
+/// How a process joins the cluster (`Villages:Cluster`). Every silo and client of one deployment
+/// shares ClusterId and ServiceId and one PostgreSQL membership table.
+/// </summary>
+public sealed class ClusterSettings : IValidatableObject
+{
+    public const string Section = "Villages:Cluster";
+
+    [Required, RegularExpression("^[A-Za-z0-9._-]{1,100}$")]
+    public string ClusterId { get; set; } = "villages";
+
+    /// <summary>Part of every grain-state key: keep it stable for the life of the data.</summary>
+    [Required, RegularExpression("^[A-Za-z0-9._-]{1,100}$")]
+    public string ServiceId { get; set; } = "villages";
+
+    /// <summary>Silo-to-silo port; 0 picks a free one at start (several silos on one machine).</summary>
+    [Range(0, 65535)]
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Port WebApi nodes (cluster clients) connect to; 0 picks a free one.</summary>
+    [Range(0, 65535)]
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>The address other silos and clients reach this silo on (a pod IP in Kubernetes).</summary>
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Listen on all interfaces instead of only the advertised address (containers).</summary>
+    public bool ListenOnAnyAddress { get; set; }
+
+    /// <summary>The silo's name in the membership table (a pod name in Kubernetes); the machine's by default.</summary>
+    public string? SiloName { get; set; }
+
+    /// <summary>How long a stopping silo may take to hand its grains over and leave the cluster.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(45);
+
+    /// <summary>WebApi only: run a silo in the same process (the single-machine default) or be a pure client.</summary>
+    public bool CoHostSilo { get; set; } = true;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!System.Net.IPAddress.TryParse(AdvertisedAddress, out _))
+        {
+            yield return new ValidationResult("must be an IP address (the pod IP in Kubernetes).", [nameof(AdvertisedAddress)]);
+        }
+    }
+}

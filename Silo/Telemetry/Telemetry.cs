@@ -1,0 +1,66 @@
+using Npgsql;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Villages.Silo.Configuration;
+using Villages.Village;
+
+namespace Villages.Silo.Telemetry;
+
+/// <summary>
+/// Traces (HTTP, grain calls, PostgreSQL) and metrics (Orleans, ASP.NET Core, runtime, ours) for
+/// every process. Prometheus text is served at /metrics; OTLP is added when
+/// OTEL_EXPORTER_OTLP_ENDPOINT (or Villages:Telemetry:OtlpEndpoint) is set.
+/// Nothing here records a request body or query string value: a NIK travels only in bodies.
+/// </summary>
+public static class Telemetry
+{
+    public static IServiceCollection AddVillagesTelemetry(this IServiceCollection services, IConfiguration configuration, string serviceName)
+    {
+        var settings = services.AddValidatedOptions<TelemetryOptions>(configuration, TelemetryOptions.Section);
+        // The standard variables when the product's own keys are not set.
+        settings.OtlpEndpoint ??= configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        settings.OtlpProtocol ??= configuration["OTEL_EXPORTER_OTLP_PROTOCOL"];
+        var otlp = settings.OtlpEndpoint;
+        services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(serviceName, serviceInstanceId: Environment.MachineName + "/" + Environment.ProcessId))
+            .WithTracing(tracing =>
+            {
+                tracing
+                    .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(settings.SampleRatio)))
+                    .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
+                    .AddAspNetCoreInstrumentation(o =>
+                    {
+                        // Paths carry no personal data by contract; query strings are dropped all the same.
+                        o.EnrichWithHttpRequest = (activity, request) => activity.SetTag("url.query", null);
+                        o.Filter = context => !context.Request.Path.StartsWithSegments("/metrics") && !context.Request.Path.StartsWithSegments("/health");
+                    })
+                    .AddNpgsql();
+                if (!string.IsNullOrEmpty(otlp)) tracing.AddOtlpExporter(o => Export(o, otlp, settings.HttpProtobuf, "traces"));
+            })
+            .WithMetrics(metrics =>
+            {
+                metrics
+                    .AddMeter("Microsoft.Orleans", VillageMetrics.MeterName)
+                    .AddAspNetCoreInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddPrometheusExporter();
+                if (!string.IsNullOrEmpty(otlp)) metrics.AddOtlpExporter(o => Export(o, otlp, settings.HttpProtobuf, "metrics"));
+            });
+        return services;
+    }
+
+    /// <summary>Over HTTP each signal has its own path under the endpoint, as OTEL_EXPORTER_OTLP_ENDPOINT means it.</summary>
+    private static void Export(OpenTelemetry.Exporter.OtlpExporterOptions options, string endpoint, bool httpProtobuf, string signal)
+    {
+        if (httpProtobuf)
+        {
+            options.Protocol = OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf;
+            options.Endpoint = new Uri(endpoint.TrimEnd('/') + "/v1/" + signal);
+        }
+        else
+        {
+            options.Endpoint = new Uri(endpoint);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using Microsoft.AspNetCore.Mvc;
+using Villages.Regions;
+using Villages.WebApi.Http;
+using Villages.WebApi.Security;
+
+namespace Villages.WebApi.Endpoints;
+
+/// <summary>
+/// Bulk enrolment for many villages at once (a regency's file): POST a CSV with a villageCode
+/// column, get 202 and a job to watch; each village receives its rows as one batch; a bad row never
+/// blocks good ones; uploading the same file again changes nothing (rows come back unchanged).
+/// </summary>
+public static class ImportEndpoints
+{
+    internal const long BodyLimit = 16 * 1024 * 1024;
+    private const int MaximumRows = 100_000;
+    private static readonly string[] ReportHeader = ["row", "villageCode", "nik", "result", "enrollmentId", "code", "detail"];
+
+    public static void MapImportEndpoints(this IEndpointRouteBuilder app)
+    {
+        var imports = app.MapGroup("/api/imports").WithTags("Imports").Guarded();
+        imports.MapPost("", Start).WithName("startImport")
+            .RequiresSignIn("Only village operators and PERISAI agents import enrolments.", AccessPolicy.Enrollers)
+            .WithSummary("Starts a bulk import: text/csv with villageCode,nik,name,occupation,monthlyIncome,programs,agentId.")
+            .Accepts<string>("text/csv").Produces<ImportStatus>(202)
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(413).ProducesProblem(415).ProducesProblem(503);
+        imports.MapGet("/{id}", Status).WithName("getImport").RequiresSignIn()
+            .WithSummary("The import's progress and counts.").Produces<ImportStatus>().ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
+        imports.MapGet("/{id}/report", Report).WithName("getImportReport").RequiresSignIn()
+            .WithSummary("One line per row: created, unchanged, re-priced, updated, or why it was refused (CSV).")
+            .Produces(200, contentType: "text/csv").ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
+    }
+
+    private static async Task<IResult> Start(HttpContext context, IGrainFactory grains, [FromServices] RegionCatalog catalog, [FromServices] Domain.EnrollmentOptions options)
+    {
+        var caller = context.Caller();
+        if (context.Request.ContentType?.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) != true)
+        {
+            return Problems.Result(ProblemType.UnsupportedMediaType, "Send the file as text/csv.", context);
+        }
+        if (RequestBody.Limit(context, BodyLimit) is { } tooLarge) return tooLarge;
+        List<EnrollmentCsv.Row> rows;
+        string? problem;
+        try
+        {
+            (rows, problem) = await EnrollmentCsv.ReadAsync(context.Request.Body, MaximumRows, context.RequestAborted, withVillage: true);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return RequestBody.TooLarge(context, BodyLimit);
+        }
+        if (problem is not null) return Problems.Result(rows.Count >= MaximumRows ? ProblemType.BatchTooLarge : ProblemType.MalformedRequest, problem, context);
+
+        var accepted = new List<ImportRow>();
+        var refused = new List<ImportRowResult>();
+        var agent = AccessPolicy.ActingRole(caller, VillageAction.Enroll) == Roles.PerisaiAgent ? caller.AgentId : null;
+        foreach (var row in rows)
+        {
+            var code = row.VillageCode?.Trim();
+            string? why = row.Problem;
+            if (why is null && !RegionCode.IsVillageCode(code)) why = "villageCode must look like PP.RR.DD.VVVV.";
+            else if (why is null && !catalog.TryGet(code, out _)) why = $"No village {code} in the reference data.";
+            else if (why is null && !AccessPolicy.Allows(caller, VillageAction.Enroll, code!)) why = $"Village {code} is outside your region.";
+            else if (why is null && agent is not null && row.Request!.AgentId is { } named && named != agent) why = "An agent imports under the agent code of its own token.";
+            if (why is null) accepted.Add(new ImportRow(row.Number, code!, row.Request! with { AgentId = agent ?? row.Request!.AgentId }));
+            else refused.Add(new ImportRowResult(row.Number, code, null, EnrollmentResult.Rejected, null, ProblemType.InvalidRow.Code, why));
+        }
+        var id = Guid.NewGuid();
+        var fileName = context.Request.Headers["X-File-Name"].FirstOrDefault() is { Length: > 0 and <= 200 } name ? name : "import.csv";
+        var status = await grains.GetGrain<IImportJobGrain>(id).Start(fileName, accepted, refused, context.Actor(VillageAction.Enroll));
+        return TypedResults.Accepted($"/api/imports/{id}", status);
+    }
+
+    private static async Task<IResult> Status(string id, HttpContext context, IGrainFactory grains)
+    {
+        var (status, problem) = await Find(id, context, grains);
+        return problem ?? TypedResults.Ok(status);
+    }
+
+    private static async Task<IResult> Report(string id, HttpContext context, IGrainFactory grains)
+    {
+        var (status, problem) = await Find(id, context, grains);
+        if (problem is not null) return problem;
+        var rows = await grains.GetGrain<IImportJobGrain>(status!.Id).GetReport();
+        return await CsvDownload.CreateAsync(context, $"import-{status.Id}.csv", ReportHeader, async csv =>
+        {
+            foreach (var r in rows)
+            {
+                csv.WriteField(r.Row);
+                csv.WriteField(r.VillageCode ?? "");
+                csv.WriteField(r.MaskedNik ?? "");
+                csv.WriteField(r.Result.ToString().ToLowerInvariant());
+                csv.WriteField(r.EnrollmentId ?? "");
+                csv.WriteField(r.Code ?? "");
+                csv.WriteField(r.Detail ?? "");
+                await csv.NextRecordAsync();
+            }
+        });
+    }
+
+    private static async Task<(ImportStatus? Status, IResult? Problem)> Find(string id, HttpContext context, IGrainFactory grains)
+    {
+        var status = Guid.TryParse(id, out var guid) ? await grains.GetGrain<IImportJobGrain>(guid).GetStatus() : null;
+        if (status is null) return (null, Problems.Result(ProblemType.NotFound, "No import with that id.", context));
+        if (!AccessPolicy.MaySeeImport(context.Caller(), status.Owner))
+        {
+            return (null, Problems.Result(ProblemType.Forbidden, "This import was started by someone else.", context));
+        }
+        return (status, null);
+    }
+}

@@ -1,0 +1,64 @@
+using System.ComponentModel.DataAnnotations;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Villages.Silo.Configuration;
+using Villages.WebApi.Security;
+
+namespace Villages.WebApi.Http;
+
+/// <summary>Request budgets per client (`Villages:RateLimit`).</summary>
+public sealed class RateLimitOptions
+{
+    public const string Section = "Villages:RateLimit";
+
+    /// <summary>Requests per second a signed-in caller (by token subject) may sustain.</summary>
+    [Range(1, 1_000_000)]
+    public int PerCallerPerSecond { get; set; } = 200;
+
+    /// <summary>Requests per second an anonymous client (by IP address) may sustain.</summary>
+    [Range(1, 1_000_000)]
+    public int AnonymousPerSecond { get; set; } = 50;
+
+    /// <summary>How many seconds' worth a client may spend at once.</summary>
+    [Range(1, 3600)]
+    public int BurstSeconds { get; set; } = 2;
+}
+
+/// <summary>Request budgets: a token bucket per signed-in caller (token subject), or per address when anonymous.</summary>
+public static class RateLimits
+{
+    public static IServiceCollection AddVillagesRateLimiting(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = services.AddValidatedOptions<RateLimitOptions>(configuration, RateLimitOptions.Section);
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            {
+                // Probes and scrapers are the platform's, not clients'.
+                if (context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments("/metrics"))
+                {
+                    return RateLimitPartition.GetNoLimiter("platform");
+                }
+                var caller = context.Caller();
+                var (key, perSecond) = caller.Authenticated
+                    ? ("sub:" + caller.Subject, options.PerCallerPerSecond)
+                    : ("ip:" + context.Connection.RemoteIpAddress, options.AnonymousPerSecond);
+                return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = perSecond * options.BurstSeconds,
+                    TokensPerPeriod = perSecond,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                });
+            });
+            limiter.OnRejected = async (rejected, cancellationToken) =>
+            {
+                var context = rejected.HttpContext;
+                var retry = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : 1;
+                await Problems.WriteAsync(context, ProblemType.RateLimited, $"Too many requests from this client; slow down and retry in {retry} s.", retry);
+            };
+        });
+        return services;
+    }
+}

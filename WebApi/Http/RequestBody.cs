@@ -1,0 +1,57 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace Villages.WebApi.Http;
+
+/// <summary>
+/// Reads request bodies ourselves instead of through parameter binding, so every way a body can be
+/// wrong (wrong content type, too big, not JSON, wrong types) gets a specific problem, and no
+/// message ever quotes the body back.
+/// </summary>
+public static class RequestBody
+{
+    public readonly record struct Read<T>(T? Value, IResult? Problem);
+
+    public static async Task<Read<T>> JsonAsync<T>(HttpContext context, long maximumBytes)
+    {
+        if (!context.Request.HasJsonContentType())
+        {
+            return new(default, Problems.Result(ProblemType.UnsupportedMediaType, "Send the body as application/json.", context));
+        }
+        if (Limit(context, maximumBytes) is { } tooLarge) return new(default, tooLarge);
+        var options = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        try
+        {
+            var value = await JsonSerializer.DeserializeAsync<T>(context.Request.Body, options, context.RequestAborted);
+            return value is null
+                ? new(default, Problems.Result(ProblemType.MalformedRequest, "The request body is empty or null.", context))
+                : new(value, null);
+        }
+        catch (JsonException ex)
+        {
+            var where = ex.Path is { Length: > 0 } path ? $" at {path}" : "";
+            var line = ex.LineNumber is { } l ? $" (line {l + 1}, byte {ex.BytePositionInLine + 1})" : "";
+            return new(default, Problems.Result(ProblemType.MalformedRequest, $"The body is not valid JSON for this request{where}{line}: check the syntax and the value types.", context));
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return new(default, TooLarge(context, maximumBytes));
+        }
+    }
+
+    /// <summary>Applies a per-endpoint body limit; answers 413 at once when Content-Length already says too much.</summary>
+    public static IResult? Limit(HttpContext context, long maximumBytes)
+    {
+        if (context.Request.ContentLength > maximumBytes) return TooLarge(context, maximumBytes);
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        {
+            feature.MaxRequestBodySize = maximumBytes;
+        }
+        return null;
+    }
+
+    public static IResult TooLarge(HttpContext context, long maximumBytes) =>
+        Problems.Result(ProblemType.PayloadTooLarge, $"This endpoint accepts bodies up to {maximumBytes:N0} bytes.", context);
+}

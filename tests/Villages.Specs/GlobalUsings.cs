@@ -1,0 +1,2 @@
+global using Villages;
+global using Xunit;
