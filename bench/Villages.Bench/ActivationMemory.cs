@@ -1,4 +1,5 @@
 using System.Globalization;
+using Villages.Bench.Shared;
 
 namespace Villages.Bench;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
+using Villages.Bench.Shared;
 
 namespace Villages.Bench;
 
@@ -119,7 +120,7 @@ public static class LoadRunner
             {
                 stats.Discarded++;   // straddles the end of the window
             }
-            if (problem is not null) stats.FirstProblems.TryAdd(key, VillageSetup.Truncate(problem));
+            if (problem is not null) stats.FirstProblems.TryAdd(key, BenchText.Truncate(problem));
         }
         return stats;
     }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Villages.Bench.Shared;
 using Villages.Hosting;
 using Villages.Regions;
 using Villages.Village;

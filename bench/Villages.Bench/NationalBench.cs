@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Villages.Bench.Shared;
 using Villages.Domain;
 using Villages.Regions;
 
@@ -180,7 +181,7 @@ public static class NationalBench
                     else if (firstProblem is null)
                     {
                         var text = await response.Content.ReadAsStringAsync(token);
-                        Interlocked.CompareExchange(ref firstProblem, $"{status} for {codes[i]}: {VillageSetup.Truncate(text)}", null);
+                        Interlocked.CompareExchange(ref firstProblem, $"{status} for {codes[i]}: {BenchText.Truncate(text)}", null);
                     }
                 }
                 catch (HttpRequestException ex) { key = $"error:{ex.HttpRequestError}"; Interlocked.CompareExchange(ref firstProblem, $"{key} for {codes[i]}: {ex.Message}", null); }
@@ -325,7 +326,7 @@ public static class NationalBench
             lock (Gate)
             {
                 counts[key] = counts.GetValueOrDefault(key) + n;
-                if (body is not null) first.TryAdd(key, VillageSetup.Truncate(body, 500));
+                if (body is not null) first.TryAdd(key, BenchText.Truncate(body, 500));
             }
         }
     }
@@ -604,7 +605,7 @@ public sealed record NationalTotals(long WorkersEnrolled, long VillagesWithProgr
         {
             // not the shape we know: below
         }
-        throw new InvalidOperationException($"GET /api/progress answered {(int)response.StatusCode} without the totals: {VillageSetup.Truncate(Encoding.UTF8.GetString(body))}");
+        throw new InvalidOperationException($"GET /api/progress answered {(int)response.StatusCode} without the totals: {BenchText.Truncate(Encoding.UTF8.GetString(body))}");
     }
 }
 

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Villages.Bench;
+using Villages.Bench.Shared;
 using Villages.Regions;
 
 // The benchmark prints figures; it never asserts. See bench/README.md.

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Villages.Bench.Shared;
 
 namespace Villages.Bench;
 
@@ -89,7 +90,7 @@ public static class ProgressReaders
             {
                 s.Discarded++;   // straddles the end of the window
             }
-            if (problem is not null) s.FirstProblems.TryAdd(key, VillageSetup.Truncate(problem));
+            if (problem is not null) s.FirstProblems.TryAdd(key, BenchText.Truncate(problem));
         }
         return stats;
     }

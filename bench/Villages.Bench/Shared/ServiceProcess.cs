@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 
-namespace Villages.Bench;
+namespace Villages.Bench.Shared;
 
 /// <summary>
 /// The already-built WebApi (co-hosting its Orleans silo) run as a child process: nothing is built at
