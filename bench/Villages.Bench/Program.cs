@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Villages.Bench;
+using Villages.Bench.Memory;
 using Villages.Bench.Shared;
 using Villages.Regions;
 

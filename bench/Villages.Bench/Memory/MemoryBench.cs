@@ -9,7 +9,7 @@ using Villages.Hosting;
 using Villages.Regions;
 using Villages.Village;
 
-namespace Villages.Bench;
+namespace Villages.Bench.Memory;
 
 /// <summary>
 /// Memory per 10,000 active villages, measured where it can be: a silo in this process (the
