@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Villages.Bench;
 using Villages.Bench.Memory;
+using Villages.Bench.National;
 using Villages.Bench.Shared;
 using Villages.Regions;
 
