@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Villages.Bench.Shared;
 
-namespace Villages.Bench;
+namespace Villages.Bench.Single;
 
 /// <summary>What the readers measured on one progress endpoint during a round's window. Latencies are of 200 answers only.</summary>
 public sealed record ReadResult(

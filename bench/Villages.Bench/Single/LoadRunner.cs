@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Villages.Bench.Shared;
 
-namespace Villages.Bench;
+namespace Villages.Bench.Single;
 
 /// <summary>What one load round measured. Latencies are of 201 answers only.</summary>
 public sealed record RoundResult(

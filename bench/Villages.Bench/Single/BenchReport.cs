@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Villages.Bench.Shared;
 
-namespace Villages.Bench;
+namespace Villages.Bench.Single;
 
 /// <summary>Everything a run measured: printed as a table, optionally written as JSON.</summary>
 public sealed record BenchReport(MachineInfo Machine, BenchOptions Options, string Target, List<RoundResult> Rounds, List<PeerResult> Peer, string? PeerNote,

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Villages.Bench.Shared;
 
-namespace Villages.Bench;
+namespace Villages.Bench.Single;
 
 /// <summary>Opens a programme (PUT /api/villages/{code}/program) in each village of a round.</summary>
 public static class VillageSetup

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Villages.Bench.Shared;
 
-namespace Villages.Bench;
+namespace Villages.Bench.Single;
 
 /// <summary>
 /// How long an acknowledged enrolment took to show in the national figures, for the enrolments
