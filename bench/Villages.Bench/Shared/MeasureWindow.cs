@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Villages.Bench;
+namespace Villages.Bench.Shared;
 
 /// <summary>
 /// One round's clock, in <see cref="Stopwatch"/> ticks: the load begins at <see cref="Begin"/>, the

@@ -4,11 +4,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Villages.Hosting;
+using Villages.Bench.Shared;
+using Villages.Silo.Hosting;
+using Villages.Silo.Storage;
 using Villages.Regions;
 using Villages.Village;
 
-namespace Villages.Bench;
+namespace Villages.Bench.Memory;
 
 /// <summary>
 /// Memory per 10,000 active villages, measured where it can be: a silo in this process (the
@@ -27,15 +29,16 @@ public static class MemoryBench
         var builder = Host.CreateApplicationBuilder([]);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            [$"ConnectionStrings:{VillagesHosting.ConnectionStringName}"] = postgres.Server.ConnectionString,
+            [$"ConnectionStrings:{PostgresConnection.Name}"] = postgres.Server.ConnectionString,
             ["Villages:Privacy:Secret"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Villages:Cluster:SiloPort"] = "0",
             ["Villages:Cluster:GatewayPort"] = "0",
             ["Villages:Activations:VillageIdleTimeout"] = idle.ToString(),
             ["Villages:Activations:CollectionQuantum"] = "00:00:05",
+            ["Logging:LogLevel:Default"] = "Warning",
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.UseOrleans(silo => silo.UseVillages(builder.Configuration));
+        builder.AddVillagesSilo("villages-bench-memory");
         using var host = builder.Build();
         await host.StartAsync(ct);
         var grains = host.Services.GetRequiredService<IGrainFactory>();
@@ -62,7 +65,7 @@ public static class MemoryBench
         {
             var area = v.code[..8].Replace(".", "", StringComparison.Ordinal);
             var workers = Enumerable.Range(0, options.Workers)
-                .Select(w => new EnrollmentRequest(niks.InArea(area, (long)v.i * options.Workers + w), $"Pekerja {v.i} {w}", "nelayan", 1_000_000, Programs.Jkk | Programs.Jkm, null))
+                .Select(w => new EnrollmentRequest { Nik = niks.InArea(area, (long)v.i * options.Workers + w), Name = $"Pekerja {v.i} {w}", Occupation = "nelayan", MonthlyIncome = 1_000_000 })
                 .ToList();
             await grains.GetGrain<IVillageGrain>(v.code).EnrollBatch(workers, actor);
         });

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Villages.Bench;
+namespace Villages.Bench.Shared;
 
 /// <summary>Command-line options, parsed by hand: <c>--name value</c> or <c>--name=value</c>.</summary>
 public sealed record BenchOptions

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using Villages.Bench.Shared;
 
-namespace Villages.Bench;
+namespace Villages.Bench.Single;
 
 /// <summary>What the readers measured on one progress endpoint during a round's window. Latencies are of 200 answers only.</summary>
 public sealed record ReadResult(
@@ -89,7 +90,7 @@ public static class ProgressReaders
             {
                 s.Discarded++;   // straddles the end of the window
             }
-            if (problem is not null) s.FirstProblems.TryAdd(key, VillageSetup.Truncate(problem));
+            if (problem is not null) s.FirstProblems.TryAdd(key, BenchText.Truncate(problem));
         }
         return stats;
     }

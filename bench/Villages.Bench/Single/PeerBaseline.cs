@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Villages.Bench;
+namespace Villages.Bench.Single;
 
 /// <summary>The peer's figures for one client count (pgbench: the same job as plain SQL transactions).</summary>
 public sealed record PeerResult(int Clients, double? EnrollTps, double? NationalReadTps, double? NationalReadMs, double Took, string? Error);

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Villages.Bench;
+namespace Villages.Bench.Shared;
 
 /// <summary>CPU used over a window, in percent of one core (a 2-core machine has 200%).</summary>
 public sealed record CpuSplit(int Cores, double Service, double Postgres, double Bench, double Other, double Idle);

@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
+using Villages.Bench.Shared;
 
-namespace Villages.Bench;
+namespace Villages.Bench.Single;
 
 /// <summary>What one load round measured. Latencies are of 201 answers only.</summary>
 public sealed record RoundResult(
@@ -119,7 +120,7 @@ public static class LoadRunner
             {
                 stats.Discarded++;   // straddles the end of the window
             }
-            if (problem is not null) stats.FirstProblems.TryAdd(key, VillageSetup.Truncate(problem));
+            if (problem is not null) stats.FirstProblems.TryAdd(key, BenchText.Truncate(problem));
         }
         return stats;
     }

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 
-namespace Villages.Bench;
+namespace Villages.Bench.Shared;
 
 /// <summary>
 /// The already-built WebApi (co-hosting its Orleans silo) run as a child process: nothing is built at
@@ -61,7 +61,7 @@ public sealed class ServiceProcess : IDisposable
 
     public static ServiceProcess Start(string dll, string connectionString)
     {
-        var port = Villages.Hosting.LoopbackPort.Free();
+        var port = Villages.Silo.Postgres.LoopbackPort.Free();
         var url = $"http://127.0.0.1:{port}";
         var info = new ProcessStartInfo("dotnet")
         {

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace Villages.Bench;
+namespace Villages.Bench.Shared;
 
 /// <summary>
 /// Writes need a bearer token. The bench's own service runs in Development, whose local issuer

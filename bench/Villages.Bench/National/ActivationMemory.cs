@@ -1,6 +1,7 @@
 using System.Globalization;
+using Villages.Bench.Shared;
 
-namespace Villages.Bench;
+namespace Villages.Bench.National;
 
 /// <summary>
 /// What the silo holds in memory, from the service's own /metrics: active village and region grains

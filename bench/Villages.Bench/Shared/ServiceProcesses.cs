@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Villages.Bench;
+namespace Villages.Bench.Shared;
 
 /// <summary>Resident memory of one process, from /proc/PID/status: now (VmRSS) and its peak (VmHWM), in bytes.</summary>
 public sealed record ProcessMemory(int Pid, string Name, long RssBytes, long PeakRssBytes);

@@ -1,38 +1,9 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
-using Villages.Regions;
+using Villages.Bench.Shared;
 
-namespace Villages.Bench;
-
-/// <summary>
-/// Every village of the catalogue in one fixed pseudo-random order (all kinds, spread over the
-/// country), handed out in slices: each load round gets villages of its own, so rounds do not
-/// inherit each other's spent budgets.
-/// </summary>
-public sealed class VillagePool(RegionCatalog catalog, int seed)
-{
-    private readonly string[] _order = Shuffle(catalog, seed);
-    private int _taken;
-
-    public int Total => _order.Length;
-    public int Remaining => _order.Length - _taken;
-
-    public string[] Take(int count)
-    {
-        count = Math.Min(count, Remaining);
-        var slice = _order.AsSpan(_taken, count).ToArray();
-        _taken += count;
-        return slice;
-    }
-
-    private static string[] Shuffle(RegionCatalog catalog, int seed)
-    {
-        var codes = catalog.AtLevel(RegionLevel.Village).Select(v => v.Code).ToArray();
-        new Random(seed).Shuffle(codes);   // seeded Random: the same order on every run
-        return codes;
-    }
-}
+namespace Villages.Bench.Single;
 
 /// <summary>Opens a programme (PUT /api/villages/{code}/program) in each village of a round.</summary>
 public static class VillageSetup
@@ -62,7 +33,7 @@ public static class VillageSetup
                 else if (firstProblem is null)
                 {
                     var text = await response.Content.ReadAsStringAsync(token);
-                    Interlocked.CompareExchange(ref firstProblem, $"{status} for {code}: {Truncate(text)}", null);
+                    Interlocked.CompareExchange(ref firstProblem, $"{status} for {code}: {BenchText.Truncate(text)}", null);
                 }
             }
             catch (HttpRequestException ex) { key = $"error:{ex.HttpRequestError}"; }
@@ -71,7 +42,4 @@ public static class VillageSetup
         });
         return new Outcome(codes.Count, opened, clock.Elapsed, statuses, firstProblem);
     }
-
-    internal static string Truncate(string text, int max = 300) =>
-        text.Length <= max ? text : text[..max] + "...";
 }

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Villages.Bench.Shared;
 
-namespace Villages.Bench;
+namespace Villages.Bench.Single;
 
 /// <summary>
 /// How long an acknowledged enrolment took to show in the national figures, for the enrolments
@@ -49,7 +50,7 @@ public sealed class StalenessSampler(HttpClient http, Uri baseUrl, TimeSpan inte
         if ((int)response.StatusCode != 200 || WorkersEnrolled(body) is not { } enrolled)
         {
             throw new InvalidOperationException($"GET /api/progress answered {(int)response.StatusCode} without totals.workersEnrolled: " +
-                VillageSetup.Truncate(System.Text.Encoding.UTF8.GetString(body)));
+                BenchText.Truncate(System.Text.Encoding.UTF8.GetString(body)));
         }
         return enrolled;
     }
@@ -71,7 +72,7 @@ public sealed class StalenessSampler(HttpClient http, Uri baseUrl, TimeSpan inte
                     using var response = await http.GetAsync(_nation, stop);
                     var body = await response.Content.ReadAsByteArrayAsync(stop);
                     enrolled = (int)response.StatusCode == 200 ? WorkersEnrolled(body) : null;
-                    if (enrolled is null) problem = $"{(int)response.StatusCode}: {VillageSetup.Truncate(System.Text.Encoding.UTF8.GetString(body))}";
+                    if (enrolled is null) problem = $"{(int)response.StatusCode}: {BenchText.Truncate(System.Text.Encoding.UTF8.GetString(body))}";
                 }
                 catch (HttpRequestException ex) { problem = ex.Message; }
                 catch (TaskCanceledException) when (!stop.IsCancellationRequested) { problem = "HttpClient timeout"; }

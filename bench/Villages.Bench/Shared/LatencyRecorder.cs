@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
 
-namespace Villages.Bench;
+namespace Villages.Bench.Shared;
 
 /// <summary>
 /// An HdrHistogram-like latency histogram in whole microseconds: exact below 256 µs, then 128

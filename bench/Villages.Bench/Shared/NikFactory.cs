@@ -1,6 +1,6 @@
 using Villages.Regions;
 
-namespace Villages.Bench;
+namespace Villages.Bench.Shared;
 
 /// <summary>
 /// Valid, unique NIKs from a counter: the counter is mapped over serial (0001-9999), birth date

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Npgsql;
 
-namespace Villages.Bench;
+namespace Villages.Bench.National;
 
 /// <summary>
 /// How much the service's database holds, read over a connection of the bench's own: the database
