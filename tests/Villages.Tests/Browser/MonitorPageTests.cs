@@ -8,7 +8,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Villages.Tests.Browser;
 
 /// <summary>The monitoring screens at / and /r/{region}: figures, live updates, drilling down.</summary>
-[Collection(BrowserCollection.Name)]
+[Collection(BrowserCollection.Name), Trait("Category", "Browser")]
 public sealed class MonitorPageTests(BrowserFixture browser, ITestOutputHelper output)
 {
     private static readonly CultureInfo Indonesian = CultureInfo.GetCultureInfo("id-ID");

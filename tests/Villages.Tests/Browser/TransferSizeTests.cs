@@ -6,7 +6,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Villages.Tests.Browser;
 
 /// <summary>What the national page costs on a slow connection: the compressed bytes of everything it loads.</summary>
-[Collection(BrowserCollection.Name)]
+[Collection(BrowserCollection.Name), Trait("Category", "Browser")]
 public sealed class TransferSizeTests(BrowserFixture browser, ITestOutputHelper output)
 {
     /// <summary>About 15 s on a 64 kbit/s line; today's page needs about half of it.</summary>

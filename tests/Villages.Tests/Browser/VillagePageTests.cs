@@ -9,7 +9,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Villages.Tests.Browser;
 
 /// <summary>A village's page at /v/{code}: money as Indonesians write it, the operator's sign-in and CSV upload.</summary>
-[Collection(BrowserCollection.Name)]
+[Collection(BrowserCollection.Name), Trait("Category", "Browser")]
 public sealed class VillagePageTests(BrowserFixture browser, ITestOutputHelper output)
 {
     [ChromiumFact]

@@ -25,7 +25,7 @@ public sealed class ProcessClusterCollection
 /// started again; no process is restarted for it. Afterwards nothing acknowledged is missing, no
 /// worker is in two villages, every budget adds up and every rollup equals its villages.
 /// </summary>
-[Collection(ProcessClusterCollection.Name)]
+[Collection(ProcessClusterCollection.Name), Trait("Category", "System")]
 public sealed class FaultToleranceTests(ITestOutputHelper output)
 {
     private const int Clients = 8;

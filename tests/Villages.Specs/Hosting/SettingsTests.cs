@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using Villages.WebApi;
+
+namespace Villages.Specs.Hosting;
+
+/// <summary>Every setting is bound one way and checked before the service starts: a bad value stops it, naming the key.</summary>
+public sealed class SettingsTests
+{
+    [Theory]
+    [InlineData("Villages:Program:MaximumBudget", "0")]
+    [InlineData("Villages:Program:DefaultCoverageMonths", "0")]
+    [InlineData("Villages:Enrollment:MaximumAgeYears", "-1")]
+    [InlineData("Villages:Enrollment:MinimumAgeYears", "70")]
+    [InlineData("Villages:Premiums:JkkRateBasisPoints", "-5")]
+    [InlineData("Villages:Progress:PushInterval", "00:00:00")]
+    [InlineData("Villages:Progress:DaysKept", "0")]
+    [InlineData("Villages:Storage:EnrollmentsPerPage", "0")]
+    [InlineData("Villages:Cluster:AdvertisedAddress", "not-an-address")]
+    [InlineData("Villages:Cluster:SiloPort", "70000")]
+    [InlineData("Villages:Privacy:Secret", "c2hvcnQ=")]
+    [InlineData("Villages:Activations:MemoryTargetPercent", "95")]
+    [InlineData("Villages:Telemetry:OtlpProtocol", "carrier-pigeon")]
+    [InlineData("Villages:Telemetry:TraceSampleRatio", "2")]
+    [InlineData("Villages:RateLimit:PerCallerPerSecond", "0")]
+    [InlineData("Villages:Auth:Audience", "")]
+    [InlineData("Villages:Demo:EnrollmentsPerSecond", "0")]
+    public void A_bad_value_stops_start_up_with_a_message_naming_the_key(string key, string value)
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Villages"] = "Host=127.0.0.1;Database=unused",
+            ["Villages:Privacy:Secret"] = Villages.Privacy.PrivacyOptions.NewSecret(),
+            [key] = value,
+        });
+
+        var refusal = Assert.Throws<OptionsValidationException>(() => builder.AddVillagesWebApi());
+
+        Assert.Contains(key, refusal.Message);
+    }
+
+    [Fact]
+    public void The_defaults_start()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Villages"] = "Host=127.0.0.1;Database=unused",
+            ["Villages:Privacy:Secret"] = Villages.Privacy.PrivacyOptions.NewSecret(),
+        });
+
+        builder.AddVillagesWebApi();
+    }
+}
