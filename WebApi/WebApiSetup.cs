@@ -48,6 +48,8 @@ public static class WebApiSetup
         village.MapEnrollmentEndpoints();
         village.MapExportEndpoints(app);
         app.MapImportEndpoints();
+        app.MapCoverageEndpoints();
+        app.MapRenewalEndpoints();
         app.MapProgressEndpoints();
         return app;
     }

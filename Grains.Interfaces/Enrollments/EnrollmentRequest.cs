@@ -53,6 +53,12 @@ public sealed record EnrollmentRequest
     [Id(4)] public string[]? Programs { get; init; }
     /// <summary>The PERISAI agent who recruited the worker, if any.</summary>
     [Id(5)] public string? AgentId { get; init; }
+    /// <summary>The budget year of the programme that pays; this year (WIB) when left out.</summary>
+    [Id(6)] public int? Year { get; init; }
+    /// <summary>The programme's funder (SD, SA, SL) when the year has several; left out, the only one.</summary>
+    [Id(7)] public string? FundingSource { get; init; }
+    /// <summary>"vulnerable" (the default) or "apparatus" (perangkat desa, priced on their siltap).</summary>
+    [Id(8)] public string? Cohort { get; init; }
 
     /// <summary>Never print the NIK, even by accident through a record's generated ToString.</summary>
     public override string ToString() => $"EnrollmentRequest {{ Occupation = {Occupation}, MonthlyIncome = {MonthlyIncome} }}";

@@ -15,6 +15,16 @@ public enum FailureCode
     EnrolledElsewhere,
     EnrollmentNotFound,
     StorageUnavailable,
+    /// <summary>A budget year too far from today (a typo, not a plan).</summary>
+    InvalidYear,
+    /// <summary>The worker is covered here already, by another of this village's programmes.</summary>
+    AlreadyCovered,
+    /// <summary>The year has several programmes for the cohort and the request did not say which.</summary>
+    ProgramNotChosen,
+    /// <summary>Two programmes with the same funder (and cohort) for one year in one request.</summary>
+    DuplicateProgram,
+    /// <summary>A date that is not one (or too far from today) for a coverage question.</summary>
+    InvalidDate,
 }
 
 /// <summary>
@@ -47,6 +57,11 @@ public static class FailureCodes
         FailureCode.EnrolledElsewhere => "enrolled-elsewhere",
         FailureCode.EnrollmentNotFound => "enrollment-not-found",
         FailureCode.StorageUnavailable => "storage-unavailable",
+        FailureCode.InvalidYear => "invalid-year",
+        FailureCode.AlreadyCovered => "already-covered",
+        FailureCode.ProgramNotChosen => "program-not-chosen",
+        FailureCode.DuplicateProgram => "duplicate-program",
+        FailureCode.InvalidDate => "invalid-date",
         _ => "unknown",
     };
 }

@@ -15,6 +15,8 @@ public enum ChangeKind
     Repriced = 4,
     Updated = 5,
     Withdrawn = 6,
+    /// <summary>A new period of coverage from another budget year's programme.</summary>
+    Renewed = 7,
 }
 
 /// <summary>

@@ -11,8 +11,12 @@ public interface IVillageGrain : IGrainWithStringKey
     [Alias("GetVillage")]
     Task<VillageView> GetVillage();
 
-    [Alias("SetProgram")]
-    Task<ProgramChangeOutcome> SetProgram(ProgramTerms terms, Actor actor);
+    /// <summary>
+    /// Opens or changes programmes of a budget year (this year, WIB, when null): one per funder and
+    /// cohort; several at once are all recorded or none.
+    /// </summary>
+    [Alias("SetPrograms")]
+    Task<ProgramChangeOutcome> SetPrograms(int? year, IReadOnlyList<ProgramRequest> requests, Actor actor);
 
     [Alias("Enroll")]
     Task<EnrollmentOutcome> Enroll(EnrollmentRequest request, Actor actor);
@@ -38,6 +42,18 @@ public interface IVillageGrain : IGrainWithStringKey
     [Alias("ListEnrollments")]
     Task<EnrollmentPage> ListEnrollments(int offset, int limit);
 
+    /// <summary>Workers whose coverage ends within 30 days and is not renewed, soonest first: the ones to renew.</summary>
+    [Alias("ListEndingSoon")]
+    Task<EnrollmentPage> ListEndingSoon(int offset, int limit);
+
+    /// <summary>Renews the previous period's workers (or those named) into a year's programme.</summary>
+    [Alias("Renew")]
+    Task<RenewalAnswer> Renew(int year, RenewalRequest request, Actor actor);
+
+    /// <summary>Whether this village covered the worker (by registry key) on a day; null when it never enrolled them.</summary>
+    [Alias("CoverageOn")]
+    Task<CoverageAnswer?> CoverageOn(string nikKey, DateOnly day);
+
     /// <summary>
     /// Asked by the national NIK registry when another village claims this worker: does this
     /// village hold (or is it enrolling right now) the worker with this registry key?
@@ -45,7 +61,7 @@ public interface IVillageGrain : IGrainWithStringKey
     [Alias("HoldsWorker")]
     Task<bool> HoldsWorker(string nikKey);
 
-    /// <summary>This village's figures for its district, versioned by its storage writes.</summary>
+    /// <summary>This village's figures for its district (today's and every later day's), versioned by its storage writes.</summary>
     [Alias("GetReport")]
     Task<ChildReport> GetReport();
 }

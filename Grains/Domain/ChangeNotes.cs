@@ -9,37 +9,42 @@ public static class ChangeNotes
     public static Change Make(Actor actor, DateTimeOffset at, ChangeKind kind, long budgetDelta, string what) =>
         new(at, kind, actor.Subject, actor.Role, actor.TraceId, budgetDelta, what);
 
-    public static string Program(ProgramTerms? before, ProgramTerms after)
+    public static string Program(ProgramKey key, ProgramTerms? before, ProgramTerms after)
     {
+        var which = $"{key.Year}{(key.Cohort == Cohort.Apparatus ? " apparatus" : "")}: ";
         if (before is null)
         {
-            return $"target {after.TargetWorkers} workers, budget {Rupiah.Format(after.BudgetAllocated)}, {after.CoverageMonths} months, funding {after.FundingSource}";
+            return which + $"target {after.TargetWorkers} workers, budget {Rupiah.Format(after.BudgetAllocated)}, {after.CoverageMonths} months, funding {after.FundingSource}";
         }
         var parts = new List<string>();
         if (before.TargetWorkers != after.TargetWorkers) parts.Add($"target {before.TargetWorkers} -> {after.TargetWorkers}");
         if (before.BudgetAllocated != after.BudgetAllocated) parts.Add($"budget {Rupiah.Format(before.BudgetAllocated)} -> {Rupiah.Format(after.BudgetAllocated)}");
         if (before.CoverageMonths != after.CoverageMonths) parts.Add($"coverage {before.CoverageMonths} -> {after.CoverageMonths} months");
         if (before.FundingSource != after.FundingSource) parts.Add($"funding {before.FundingSource} -> {after.FundingSource}");
-        return string.Join("; ", parts);
+        return which + string.Join("; ", parts);
     }
 
     public static string Enrolled(Enrollment e) =>
-        $"{e.Occupation}, income {Rupiah.Format(e.MonthlyIncome)}, {Programs(e.Programs)}, {Rupiah.Format(e.MonthlyPremium)}/month x {e.CoverageMonths} from {e.CoverageStart:yyyy-MM}"
+        $"{e.Occupation}, income {Rupiah.Format(e.MonthlyIncome)}, {Programs(e.Programs)}, {Block(e.Latest)}"
         + (e.AgentId is null ? "" : $", agent {e.AgentId}");
+
+    public static string Renewed(CoverageBlock block) => $"into {block.Program}, {Block(block)}";
+
+    private static string Block(CoverageBlock b) => $"{Rupiah.Format(b.MonthlyPremium)}/month x {b.Months} from {b.FirstMonth:yyyy-MM}";
 
     public static string Edited(Enrollment before, Enrollment after)
     {
         var parts = new List<string>();
         if (before.MonthlyIncome != after.MonthlyIncome) parts.Add($"income {Rupiah.Format(before.MonthlyIncome)} -> {Rupiah.Format(after.MonthlyIncome)}");
         if (before.Programs != after.Programs) parts.Add($"{Programs(before.Programs)} -> {Programs(after.Programs)}");
-        if (before.MonthlyPremium != after.MonthlyPremium) parts.Add($"premium {Rupiah.Format(before.MonthlyPremium)} -> {Rupiah.Format(after.MonthlyPremium)}/month");
+        if (before.Latest.MonthlyPremium != after.Latest.MonthlyPremium) parts.Add($"premium {Rupiah.Format(before.Latest.MonthlyPremium)} -> {Rupiah.Format(after.Latest.MonthlyPremium)}/month");
         if (before.Name != after.Name) parts.Add("name corrected");
         if (before.Occupation != after.Occupation) parts.Add($"occupation {before.Occupation} -> {after.Occupation}");
         if (before.AgentId != after.AgentId) parts.Add($"agent {before.AgentId ?? "none"} -> {after.AgentId ?? "none"}");
         return string.Join("; ", parts);
     }
 
-    public static string Withdrawn(Withdrawal w) => $"{w.MonthsRefunded} months not begun refunded, {Rupiah.Format(w.Refund)}";
+    public static string Withdrawn(int monthsRefunded, long refund) => $"{monthsRefunded} months not begun refunded, {Rupiah.Format(refund)}";
 
     private static string Programs(Villages.Programs programs) => string.Join("+", ProgramNames.Of(programs));
 }

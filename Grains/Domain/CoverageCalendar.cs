@@ -1,9 +1,10 @@
 namespace Villages.Domain;
 
 /// <summary>
-/// Coverage is counted in calendar months of Western Indonesia Time (WIB, UTC+7), the time of the
-/// BPJS payment calendar: an enrolment covers its first month and the months after it, and a month
-/// has begun from its first day, 00:00 WIB.
+/// Dates of the campaign are days of Western Indonesia Time (WIB, UTC+7), the time of the BPJS
+/// payment calendar and of village budgets (APBDes: 1 January to 31 December). Coverage starts on
+/// the day of registration; contributions pay whole calendar months, from the month of registration
+/// on; coverage ends at the end of the last paid month; a month has begun from its first day.
 /// </summary>
 public static class CoverageCalendar
 {
@@ -11,21 +12,28 @@ public static class CoverageCalendar
 
     public static DateOnly LocalDate(DateTimeOffset instant) => DateOnly.FromDateTime(instant.ToOffset(Wib).DateTime);
 
+    /// <summary>The budget year an instant falls in (WIB).</summary>
+    public static int Year(DateTimeOffset instant) => LocalDate(instant).Year;
+
+    /// <summary>The first day of the month that contains <paramref name="day"/>.</summary>
+    public static DateOnly MonthOf(DateOnly day) => new(day.Year, day.Month, 1);
+
     /// <summary>The first day of the month that contains <paramref name="instant"/>, in WIB.</summary>
-    public static DateOnly MonthOf(DateTimeOffset instant)
-    {
-        var date = LocalDate(instant);
-        return new DateOnly(date.Year, date.Month, 1);
-    }
+    public static DateOnly MonthOf(DateTimeOffset instant) => MonthOf(LocalDate(instant));
 
-    /// <summary>The last day covered by a block of months starting at <paramref name="start"/>.</summary>
-    public static DateOnly End(DateOnly start, int months) => start.AddMonths(months).AddDays(-1);
+    /// <summary>The last day covered by <paramref name="months"/> paid months from <paramref name="firstMonth"/> on.</summary>
+    public static DateOnly End(DateOnly firstMonth, int months) => firstMonth.AddMonths(months).AddDays(-1);
 
-    /// <summary>How many of the <paramref name="months"/> starting at <paramref name="start"/> have begun by <paramref name="now"/>.</summary>
-    public static int MonthsBegun(DateOnly start, int months, DateTimeOffset now)
+    /// <summary>How many of the <paramref name="months"/> paid from <paramref name="firstMonth"/> on have begun by <paramref name="today"/>.</summary>
+    public static int MonthsBegun(DateOnly firstMonth, int months, DateOnly today)
     {
-        var current = MonthOf(now);
-        var elapsed = (current.Year - start.Year) * 12 + current.Month - start.Month + 1;
+        var elapsed = (today.Year - firstMonth.Year) * 12 + today.Month - firstMonth.Month + 1;
         return Math.Clamp(elapsed, 0, months);
     }
+
+    /// <summary>How many of the months have begun by an instant (WIB).</summary>
+    public static int MonthsBegun(DateOnly firstMonth, int months, DateTimeOffset now) => MonthsBegun(firstMonth, months, LocalDate(now));
+
+    /// <summary>The first moment of a day in WIB.</summary>
+    public static DateTimeOffset StartOf(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), Wib);
 }

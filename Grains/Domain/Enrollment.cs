@@ -1,8 +1,11 @@
+using System.Collections.Immutable;
+
 namespace Villages.Domain;
 
 /// <summary>
 /// A worker's enrolment in one village, as the village grain holds it in memory (in clear; the
-/// stored form seals the NIK and the name).
+/// stored form seals the NIK and the name): who they are, and their blocks of coverage, oldest
+/// first. A renewal, or a return after the coverage ended, adds a block; the earlier ones stay.
 /// </summary>
 public sealed record Enrollment
 {
@@ -14,34 +17,84 @@ public sealed record Enrollment
     public required string Occupation { get; init; }
     public required long MonthlyIncome { get; init; }
     public required Programs Programs { get; init; }
-    public required long MonthlyPremium { get; init; }
-    public required int CoverageMonths { get; init; }
-    public required DateOnly CoverageStart { get; init; }
-    public required EnrollmentStatus Status { get; init; }
     public required DateTimeOffset EnrolledAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
     public DateTimeOffset? WithdrawnAt { get; init; }
-    /// <summary>Premiums of earlier coverage periods that stay spent (months begun before a withdrawal).</summary>
-    public long SettledEarlier { get; init; }
     public string? AgentId { get; init; }
+    /// <summary>Never empty: the blocks of coverage, oldest first.</summary>
+    public required ImmutableArray<CoverageBlock> Blocks { get; init; }
+    /// <summary>
+    /// Premiums of periods stored by the first release, before blocks were kept (months begun
+    /// before a withdrawal): spent from the first block's programme.
+    /// </summary>
+    public long SettledEarlier { get; init; }
     /// <summary>The enrolment's audit trail, oldest first; only ever appended to.</summary>
-    public System.Collections.Immutable.ImmutableArray<Change> History { get; init; } = [];
+    public ImmutableArray<Change> History { get; init; } = [];
 
-    public bool IsActive => Status == EnrollmentStatus.Active;
+    public CoverageBlock Latest => Blocks[^1];
 
-    /// <summary>What this enrolment holds of the village budget.</summary>
-    public long Commitment => SettledEarlier + (IsActive ? MonthlyPremium * CoverageMonths : 0);
+    public Cohort Cohort => Latest.Program.Cohort;
 
-    public DateOnly CoverageEnd => CoverageCalendar.End(CoverageStart, CoverageMonths);
-
-    public EnrollmentView ToView(string villageCode) => new()
+    /// <summary>The block that covers the day, else the latest that began by then, else the first.</summary>
+    public CoverageBlock CurrentOn(DateOnly day)
     {
-        EnrollmentId = Id, VillageCode = villageCode, MaskedNik = Domain.Nik.Mask(Nik), Name = Name, Occupation = Occupation,
-        MonthlyIncome = MonthlyIncome, Programs = ProgramNames.Of(Programs), MonthlyPremium = MonthlyPremium,
-        CoverageMonths = CoverageMonths, Commitment = Commitment, CoverageStart = CoverageStart, CoverageEnd = CoverageEnd,
-        Status = Status, EnrolledAt = EnrolledAt, UpdatedAt = UpdatedAt, WithdrawnAt = WithdrawnAt, AgentId = AgentId,
-    };
+        CoverageBlock? begun = null;
+        foreach (var block in Blocks)
+        {
+            if (block.Covers(day)) return block;
+            if (block.Start <= day) begun = block;
+        }
+        return begun ?? Blocks[0];
+    }
+
+    public EnrollmentStatus StatusOn(DateOnly day) => CurrentOn(day).StatusOn(day);
+
+    /// <summary>The block covering the day, if any.</summary>
+    public CoverageBlock? CoveringOn(DateOnly day)
+    {
+        foreach (var block in Blocks) if (block.Covers(day)) return block;
+        return null;
+    }
+
+    /// <summary>
+    /// Whether this village holds the worker from <paramref name="today"/> on: covered today or by a
+    /// renewal not yet begun. Once the coverage ended, was withdrawn or terminated, any village may
+    /// enrol them again.
+    /// </summary>
+    public bool HoldsOn(DateOnly today) => Blocks.Any(b => b.RunsOnOrAfter(today));
+
+    /// <summary>The last covered day of the chain of blocks that covers the day, each beginning the day after the one before.</summary>
+    public DateOnly? ChainEndFrom(DateOnly day)
+    {
+        DateOnly? end = null;
+        foreach (var block in Blocks)
+        {
+            if (end is null ? block.Covers(day) : block.Start == end.Value.AddDays(1) && block.End >= block.Start) end = block.End;
+        }
+        return end;
+    }
+
+    /// <summary>What this enrolment holds of its village's budgets (every block).</summary>
+    public long Commitment => SettledEarlier + Blocks.Sum(static b => b.Commitment);
+
+    /// <summary>What it holds of one programme's budget.</summary>
+    public long CommitmentTo(ProgramKey program) =>
+        Blocks.Where(b => b.Program == program).Sum(static b => b.Commitment) + (Blocks[0].Program == program ? SettledEarlier : 0);
+
+    public EnrollmentView ToView(string villageCode, DateOnly today)
+    {
+        var current = CurrentOn(today);
+        return new EnrollmentView
+        {
+            EnrollmentId = Id, VillageCode = villageCode, MaskedNik = Domain.Nik.Mask(Nik), Name = Name, Occupation = Occupation,
+            MonthlyIncome = MonthlyIncome, Programs = ProgramNames.Of(Programs), MonthlyPremium = current.MonthlyPremium,
+            CoverageMonths = current.Months, Commitment = Commitment, CoverageStart = current.Start, CoverageEnd = current.End,
+            Status = current.StatusOn(today), EnrolledAt = EnrolledAt, UpdatedAt = UpdatedAt, WithdrawnAt = WithdrawnAt, AgentId = AgentId,
+            Year = current.Program.Year, FundingSource = current.Program.Funder, Cohort = current.Program.Cohort,
+            Periods = [.. Blocks.Select(b => b.ToPeriod(today))],
+        };
+    }
 
     /// <summary>Never print the NIK or the name.</summary>
-    public override string ToString() => $"Enrollment {{ Id = {Id}, Status = {Status}, MonthlyPremium = {MonthlyPremium} }}";
+    public override string ToString() => $"Enrollment {{ Id = {Id}, Blocks = {Blocks.Length}, MonthlyPremium = {Latest.MonthlyPremium} }}";
 }

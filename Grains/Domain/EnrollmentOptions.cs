@@ -41,6 +41,19 @@ public sealed class EnrollmentOptions : IValidatableObject
 
     public IReadOnlyList<string> AllowedOccupations => Occupations.Count > 0 ? Occupations : DefaultOccupations;
 
+    /// <summary>
+    /// The positions of village apparatus (perangkat desa, UU 6/2014): recorded as their occupation.
+    /// Empty means <see cref="DefaultPositions"/>.
+    /// </summary>
+    public List<string> ApparatusPositions { get; set; } = [];
+
+    public static readonly IReadOnlyList<string> DefaultPositions =
+    [
+        "kepala-desa", "sekretaris-desa", "kepala-urusan", "kepala-seksi", "kepala-dusun", "staf-desa",
+    ];
+
+    public IReadOnlyList<string> AllowedPositions => ApparatusPositions.Count > 0 ? ApparatusPositions : DefaultPositions;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (MinimumAgeYears > MaximumAgeYears)

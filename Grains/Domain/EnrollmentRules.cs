@@ -9,7 +9,8 @@ public sealed record ValidEnrollment(
     long MonthlyIncome,
     Programs Programs,
     PremiumQuote Quote,
-    string? AgentId)
+    string? AgentId,
+    Cohort Cohort = Cohort.Vulnerable)
 {
     public override string ToString() => $"ValidEnrollment {{ Occupation = {Occupation}, Monthly = {Quote.Monthly} }}";
 }
@@ -18,6 +19,8 @@ public sealed record ValidEnrollment(
 public sealed class EnrollmentRules(EnrollmentOptions options, PremiumCalculator premiums)
 {
     public EnrollmentOptions Options => options;
+
+    public PremiumCalculator Premiums => premiums;
 
     public bool TryValidate(EnrollmentRequest? request, DateOnly today, out ValidEnrollment valid, out Failure failure)
     {
@@ -39,15 +42,21 @@ public sealed class EnrollmentRules(EnrollmentOptions options, PremiumCalculator
             failure = Invalid($"The name is required: 1 to {options.MaximumNameLength} characters, no control characters.", "name");
             return false;
         }
+        if (!ProgramRules.TryCohort(request.Cohort, out var cohort))
+        {
+            failure = Invalid("cohort must be vulnerable or apparatus.", "cohort");
+            return false;
+        }
         if (request.Occupation is null)
         {
             failure = Invalid("occupation is required.", "occupation");
             return false;
         }
         var occupation = request.Occupation.Trim().ToLowerInvariant().Replace(' ', '-');
-        if (!options.AllowedOccupations.Contains(occupation))
+        var allowed = cohort == Cohort.Apparatus ? options.AllowedPositions : options.AllowedOccupations;
+        if (!allowed.Contains(occupation))
         {
-            failure = Invalid($"Unknown occupation; use one of: {string.Join(", ", options.AllowedOccupations)}.", "occupation");
+            failure = Invalid($"Unknown {(cohort == Cohort.Apparatus ? "position" : "occupation")}; use one of: {string.Join(", ", allowed)}.", "occupation");
             return false;
         }
         if (request.MonthlyIncome is not { } income)
@@ -60,7 +69,7 @@ public sealed class EnrollmentRules(EnrollmentOptions options, PremiumCalculator
             failure = Invalid("programs may list only JKK, JKM and JHT (JKK and JKM together).", "programs");
             return false;
         }
-        if (!premiums.TryPrice(income, programs, out var quote, out var priceProblem, out var field))
+        if (!premiums.TryPrice(cohort, income, programs, out var quote, out var priceProblem, out var field))
         {
             failure = Invalid(priceProblem, field);
             return false;
@@ -71,7 +80,7 @@ public sealed class EnrollmentRules(EnrollmentOptions options, PremiumCalculator
             failure = Invalid("An agentId is 1 to 40 letters, digits, '.', '_' or '-'.", "agentId");
             return false;
         }
-        valid = new ValidEnrollment(request.Nik!, facts, name, occupation, income, programs, quote, agent);
+        valid = new ValidEnrollment(request.Nik!, facts, name, occupation, income, programs, quote, agent, cohort);
         return true;
     }
 

@@ -18,4 +18,8 @@ public sealed class FigureOptions
     /// <summary>Most lagging villages kept per region; pages of the lagging list reach this far.</summary>
     [Range(1, 100_000)]
     public int LaggingKept { get; set; } = 500;
+
+    /// <summary>"Ending soon": coverage ending within this many days from today (today included), not renewed.</summary>
+    [Range(1, 366)]
+    public int EndingWindowDays { get; set; } = 30;
 }

@@ -3,56 +3,79 @@ using System.Collections.Immutable;
 namespace Villages.Domain;
 
 /// <summary>
-/// The arithmetic of rollups: a village's figures from its ledger, and the sum of children's
-/// figures. Pure, so the tests can compare any region with a brute-force sum.
+/// The arithmetic of rollups: a village's figures from its ledger on a day (and on every later day
+/// they change), a village's report read on a day, and the sum of children's figures. Pure, so the
+/// tests can compare any region with a brute-force sum.
 /// </summary>
 public static class Figures
 {
-    /// <summary>What one village contributes to its district.</summary>
-    public static RegionFigures OfVillage(string code, VillageLedger ledger, DateOnly today, FigureOptions options)
+    /// <summary>
+    /// What one village tells its district: its figures today, its figures from every later day on
+    /// which a coverage starts or ends or a budget year begins, and the days its workers' coverage
+    /// ends. The district reads it on any day (<see cref="VillageOn"/>) without asking again.
+    /// </summary>
+    public static ChildReport Report(string code, VillageLedger ledger, DateOnly today, long version, FigureOptions options)
     {
-        if (ledger.Program is not { } program) return RegionFigures.Zero;
-        var firstDay = today.AddDays(1 - options.DaysKept);
-        var lagging = ledger.ActiveCount < program.TargetWorkers
-            ? ImmutableArray.Create(new LaggingVillage(code, program.TargetWorkers, ledger.ActiveCount))
-            : [];
-        return new RegionFigures(
-            VillagesWithProgram: 1,
-            VillagesAtTarget: ledger.ActiveCount >= program.TargetWorkers ? 1 : 0,
-            WorkersEnrolled: ledger.ActiveCount,
-            WorkerTarget: program.TargetWorkers,
-            BudgetAllocated: program.BudgetAllocated,
-            BudgetCommitted: ledger.Committed,
-            MonthlyPremiums: ledger.MonthlyPremiums,
-            Occupations: ledger.Occupations.ToImmutableSortedDictionary(StringComparer.Ordinal),
-            EnrollmentsPerDay: ledger.EnrolledPerDay.Where(d => d.Key >= firstDay).ToImmutableSortedDictionary(),
-            TopAgents: Top(ledger.Agents.Select(static a => new AgentResult(a.Key, a.Value.Enrollments, a.Value.MonthlyPremiums)), options.TopAgents),
-            MostLagging: lagging);
+        var later = ChangeDates(ledger, today)
+            .Select(day => new DatedFigures(day, Current(code, ledger, day, options)))
+            .ToImmutableArray();
+        var (workers, apparatus) = Ends(ledger, today);
+        return new ChildReport
+        {
+            Code = code, Figures = OfVillage(code, ledger, today, options), Version = version, Later = later,
+            WorkersEnding = workers, ApparatusEnding = apparatus,
+        };
+    }
+
+    /// <summary>A village's figures on a day (the ending-soon counts need its report: see <see cref="VillageOn"/>).</summary>
+    public static RegionFigures OfVillage(string code, VillageLedger ledger, DateOnly day, FigureOptions options) =>
+        Current(code, ledger, day, options) with
+        {
+            EnrollmentsPerDay = ledger.EnrolledPerDay.Where(d => d.Key >= day.AddDays(1 - options.DaysKept) && d.Key <= day).ToImmutableSortedDictionary(),
+            Years = YearsOf(ledger, Cohort.Vulnerable),
+            ApparatusYears = YearsOf(ledger, Cohort.Apparatus),
+        };
+
+    /// <summary>A village's report read on a day: the figures in force that day, with its workers ending within the window.</summary>
+    public static RegionFigures VillageOn(ChildReport report, DateOnly day, FigureOptions options)
+    {
+        var current = report.Figures;
+        foreach (var later in report.Later)
+        {
+            if (later.From > day) break;
+            current = later.Figures;
+        }
+        var last = day.AddDays(options.EndingWindowDays - 1);
+        return current with
+        {
+            Workers = current.Workers with { EndingWithin30Days = Ending(report.WorkersEnding, day, last) },
+            Apparatus = current.Apparatus with { EndingWithin30Days = Ending(report.ApparatusEnding, day, last) },
+            EnrollmentsPerDay = report.Figures.EnrollmentsPerDay,
+            Years = report.Figures.Years,
+            ApparatusYears = report.Figures.ApparatusYears,
+        };
     }
 
     /// <summary>The sum of children's figures, keeping the best agents and the most lagging villages.</summary>
     public static RegionFigures Sum(IEnumerable<RegionFigures> children, DateOnly today, FigureOptions options)
     {
-        int withProgram = 0, atTarget = 0, enrolled = 0;
-        long target = 0, allocated = 0, committed = 0, premiums = 0;
+        var workers = new CohortSum();
+        var apparatus = new CohortSum();
         var occupations = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var days = new SortedDictionary<DateOnly, int>();
         var agents = new Dictionary<string, AgentResult>(StringComparer.Ordinal);
         var lagging = new List<LaggingVillage>();
+        var years = new SortedDictionary<int, YearFigures>();
+        var apparatusYears = new SortedDictionary<int, YearFigures>();
         var firstDay = today.AddDays(1 - options.DaysKept);
         foreach (var f in children)
         {
-            withProgram += f.VillagesWithProgram;
-            atTarget += f.VillagesAtTarget;
-            enrolled += f.WorkersEnrolled;
-            target += f.WorkerTarget;
-            allocated += f.BudgetAllocated;
-            committed += f.BudgetCommitted;
-            premiums += f.MonthlyPremiums;
+            workers.Add(f.Workers);
+            apparatus.Add(f.Apparatus);
             foreach (var (occupation, count) in f.Occupations) occupations[occupation] = occupations.GetValueOrDefault(occupation) + count;
             foreach (var (day, count) in f.EnrollmentsPerDay)
             {
-                if (day >= firstDay) days[day] = days.GetValueOrDefault(day) + count;
+                if (day >= firstDay && day <= today) days[day] = days.GetValueOrDefault(day) + count;
             }
             foreach (var a in f.TopAgents)
             {
@@ -61,10 +84,16 @@ public static class Figures
                     : a;
             }
             lagging.AddRange(f.MostLagging);
+            AddYears(years, f.Years);
+            AddYears(apparatusYears, f.ApparatusYears);
         }
-        return new RegionFigures(withProgram, atTarget, enrolled, target, allocated, committed, premiums,
-            occupations.ToImmutableSortedDictionary(StringComparer.Ordinal), days.ToImmutableSortedDictionary(),
-            Top(agents.Values, options.TopAgents), MostLagging(lagging, options.LaggingKept));
+        return new RegionFigures
+        {
+            Workers = workers.Figures, Apparatus = apparatus.Figures,
+            Occupations = occupations.ToImmutableSortedDictionary(StringComparer.Ordinal), EnrollmentsPerDay = days.ToImmutableSortedDictionary(),
+            TopAgents = Top(agents.Values, options.TopAgents), MostLagging = MostLagging(lagging, options.LaggingKept),
+            Years = years.ToImmutableSortedDictionary(), ApparatusYears = apparatusYears.ToImmutableSortedDictionary(),
+        };
     }
 
     /// <summary>Furthest behind first (most workers short), then the least progress, then by code.</summary>
@@ -75,10 +104,133 @@ public static class Figures
             .ThenBy(static v => v.Code, StringComparer.Ordinal)
             .Take(keep)];
 
+    /// <summary>The figures that move with the day: this year's programmes and the workers covered that day.</summary>
+    private static RegionFigures Current(string code, VillageLedger ledger, DateOnly day, FigureOptions options)
+    {
+        var covered = ledger.Enrollments.Select(e => (Enrollment: e, Block: e.CoveringOn(day))).Where(static c => c.Block is not null).ToList();
+        var vulnerable = covered.Where(static c => c.Block!.Program.Cohort == Villages.Cohort.Vulnerable).ToList();
+        var workers = CohortOn(ledger, Villages.Cohort.Vulnerable, day, vulnerable.Select(static c => c.Block!).ToList());
+        var lagging = workers.VillagesWithProgram == 1 && workers.WorkersCovered < workers.WorkerTarget
+            ? ImmutableArray.Create(new LaggingVillage(code, (int)workers.WorkerTarget, workers.WorkersCovered))
+            : [];
+        return RegionFigures.Zero with
+        {
+            Workers = workers,
+            Apparatus = CohortOn(ledger, Villages.Cohort.Apparatus, day,
+                [.. covered.Where(static c => c.Block!.Program.Cohort == Villages.Cohort.Apparatus).Select(static c => c.Block!)]),
+            Occupations = vulnerable.GroupBy(static c => c.Enrollment.Occupation, StringComparer.Ordinal)
+                .ToImmutableSortedDictionary(static g => g.Key, static g => g.Count(), StringComparer.Ordinal),
+            TopAgents = Top(vulnerable.Where(static c => c.Enrollment.AgentId is not null).GroupBy(static c => c.Enrollment.AgentId!, StringComparer.Ordinal)
+                .Select(static g => new AgentResult(g.Key, g.Count(), g.Sum(static c => c.Block!.MonthlyPremium))), options.TopAgents),
+            MostLagging = lagging,
+        };
+    }
+
+    private static CohortFigures CohortOn(VillageLedger ledger, Cohort cohort, DateOnly day, IReadOnlyList<CoverageBlock> covered)
+    {
+        var programmes = ledger.ProgrammesOf(day.Year, cohort).ToList();
+        var target = programmes.Sum(static p => p.Terms.TargetWorkers);
+        return new CohortFigures
+        {
+            VillagesWithProgram = programmes.Count > 0 ? 1 : 0,
+            VillagesAtTarget = programmes.Count > 0 && covered.Count >= target ? 1 : 0,
+            WorkersCovered = covered.Count, WorkerTarget = target,
+            EffectiveSixths = covered.Sum(static b => (long)b.EffectiveSixths),
+            BudgetAllocated = programmes.Sum(static p => p.Terms.BudgetAllocated),
+            BudgetCommitted = programmes.Sum(p => ledger.Committed(p.Key)),
+            MonthlyPremiums = covered.Sum(static b => b.MonthlyPremium),
+        };
+    }
+
+    /// <summary>Each budget year's programmes of a cohort, and the workers enrolled into them (a block withdrawn before it began does not count).</summary>
+    private static ImmutableSortedDictionary<int, YearFigures> YearsOf(VillageLedger ledger, Cohort cohort) =>
+        ledger.Programmes.Where(p => p.Key.Cohort == cohort).GroupBy(static p => p.Key.Year).ToImmutableSortedDictionary(
+            static g => g.Key,
+            g =>
+            {
+                var target = g.Sum(static p => p.Terms.TargetWorkers);
+                var enrolled = ledger.Enrollments.Count(e => e.Blocks.Any(b => b.Program.Year == g.Key && b.Program.Cohort == cohort && b.End >= b.Start));
+                return new YearFigures
+                {
+                    VillagesWithProgram = 1, VillagesAtTarget = enrolled >= target ? 1 : 0, WorkersEnrolled = enrolled, WorkerTarget = target,
+                    BudgetAllocated = g.Sum(static p => p.Terms.BudgetAllocated), BudgetCommitted = g.Sum(p => ledger.Committed(p.Key)),
+                };
+            });
+
+    /// <summary>The later days on which a village's figures change: coverage starting or ending, a budget year beginning.</summary>
+    private static IEnumerable<DateOnly> ChangeDates(VillageLedger ledger, DateOnly today)
+    {
+        var days = new SortedSet<DateOnly>();
+        foreach (var block in ledger.Enrollments.SelectMany(static e => e.Blocks))
+        {
+            if (block.End < block.Start) continue;
+            if (block.Start > today) days.Add(block.Start);
+            if (block.End >= today) days.Add(block.End.AddDays(1));
+        }
+        foreach (var year in ledger.Programmes.Select(static p => p.Key.Year).Distinct())
+        {
+            foreach (var first in new[] { new DateOnly(year, 1, 1), new DateOnly(year + 1, 1, 1) })
+            {
+                if (first > today) days.Add(first);
+            }
+        }
+        return days;
+    }
+
+    /// <summary>The days on which the coverage of workers covered from today on ends, not followed by a renewal.</summary>
+    private static (ImmutableSortedDictionary<DateOnly, int> Workers, ImmutableSortedDictionary<DateOnly, int> Apparatus) Ends(VillageLedger ledger, DateOnly today)
+    {
+        var workers = new SortedDictionary<DateOnly, int>();
+        var apparatus = new SortedDictionary<DateOnly, int>();
+        foreach (var e in ledger.Enrollments)
+        {
+            var blocks = e.Blocks.Where(b => b.End >= b.Start && b.End >= today).ToList();
+            foreach (var block in blocks)
+            {
+                if (blocks.Any(next => next.Start == block.End.AddDays(1))) continue; // renewed: the coverage goes on
+                var ends = block.Program.Cohort == Villages.Cohort.Apparatus ? apparatus : workers;
+                ends[block.End] = ends.GetValueOrDefault(block.End) + 1;
+            }
+        }
+        return (workers.ToImmutableSortedDictionary(), apparatus.ToImmutableSortedDictionary());
+    }
+
+    private static int Ending(ImmutableSortedDictionary<DateOnly, int> ends, DateOnly first, DateOnly last) =>
+        ends.Where(e => e.Key >= first && e.Key <= last).Sum(static e => e.Value);
+
+    private static void AddYears(SortedDictionary<int, YearFigures> sums, ImmutableSortedDictionary<int, YearFigures> years)
+    {
+        foreach (var (year, y) in years)
+        {
+            var s = sums.GetValueOrDefault(year) ?? new YearFigures();
+            sums[year] = new YearFigures
+            {
+                VillagesWithProgram = s.VillagesWithProgram + y.VillagesWithProgram, VillagesAtTarget = s.VillagesAtTarget + y.VillagesAtTarget,
+                WorkersEnrolled = s.WorkersEnrolled + y.WorkersEnrolled, WorkerTarget = s.WorkerTarget + y.WorkerTarget,
+                BudgetAllocated = s.BudgetAllocated + y.BudgetAllocated, BudgetCommitted = s.BudgetCommitted + y.BudgetCommitted,
+            };
+        }
+    }
+
     private static ImmutableArray<AgentResult> Top(IEnumerable<AgentResult> agents, int keep) =>
         [.. agents
             .OrderByDescending(static a => a.Enrollments)
             .ThenByDescending(static a => a.MonthlyPremiums)
             .ThenBy(static a => a.AgentId, StringComparer.Ordinal)
             .Take(keep)];
+
+    /// <summary>A running sum of one cohort's figures.</summary>
+    private sealed class CohortSum
+    {
+        public CohortFigures Figures { get; private set; } = CohortFigures.Zero;
+
+        public void Add(CohortFigures f) => Figures = new CohortFigures
+        {
+            VillagesWithProgram = Figures.VillagesWithProgram + f.VillagesWithProgram, VillagesAtTarget = Figures.VillagesAtTarget + f.VillagesAtTarget,
+            WorkersCovered = Figures.WorkersCovered + f.WorkersCovered, WorkerTarget = Figures.WorkerTarget + f.WorkerTarget,
+            EffectiveSixths = Figures.EffectiveSixths + f.EffectiveSixths, EndingWithin30Days = Figures.EndingWithin30Days + f.EndingWithin30Days,
+            BudgetAllocated = Figures.BudgetAllocated + f.BudgetAllocated, BudgetCommitted = Figures.BudgetCommitted + f.BudgetCommitted,
+            MonthlyPremiums = Figures.MonthlyPremiums + f.MonthlyPremiums,
+        };
+    }
 }

@@ -25,4 +25,12 @@ public sealed class ProgramOptions
     /// <summary>Rp100 billion: far above any village budget, below what a typo produces.</summary>
     [Range(1, long.MaxValue)]
     public long MaximumBudget { get; set; } = 100_000_000_000;
+
+    /// <summary>Budget years back from this one a programme may still be opened or changed in (corrections).</summary>
+    [Range(0, 10)]
+    public int YearsBack { get; set; } = 2;
+
+    /// <summary>Budget years ahead a programme may be opened for (next year's APBDes is planned in this one).</summary>
+    [Range(0, 5)]
+    public int YearsAhead { get; set; } = 1;
 }

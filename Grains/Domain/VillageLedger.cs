@@ -1,152 +1,192 @@
+using System.Collections.Immutable;
+
 namespace Villages.Domain;
 
-/// <summary>What an accepted enrolment call will change, decided before anything is awaited.</summary>
-public sealed record EnrollmentChange(EnrollmentResult Result, Enrollment? Before, Enrollment After, long BudgetDelta)
+/// <summary>What an accepted change to one worker will do, decided before anything is awaited.</summary>
+/// <param name="Deltas">What it adds to (or returns to) each programme's committed budget.</param>
+/// <param name="NeedsClaim">A new period for a worker this village does not hold now: the national registry must grant them first.</param>
+public sealed record EnrollmentChange(
+    EnrollmentResult Result, Enrollment? Before, Enrollment After, ImmutableDictionary<ProgramKey, long> Deltas, bool NeedsClaim)
 {
-    /// <summary>A worker who is not active here yet must first be claimed in the national registry.</summary>
-    public bool NeedsClaim => Before is not { IsActive: true };
-
     public bool ChangesState => Result != EnrollmentResult.Unchanged;
+
+    public long BudgetDelta => Deltas.Values.Sum();
 }
 
-/// <summary>A withdrawal: the months not yet begun return to the budget.</summary>
+/// <summary>A withdrawal: the months not yet begun return to their programmes' budgets.</summary>
 public sealed record Withdrawal(Enrollment Before, Enrollment After, long Refund, int MonthsRefunded);
 
 /// <summary>
-/// A village's programme and enrolments with the budget arithmetic, free of Orleans: the grain
-/// plans a change, reserves its money, awaits the registry and storage, then applies it.
-/// Invariant: Committed + Reserved never exceeds the allocated budget.
+/// A village's programmes (one per budget year, cohort and funder) and its workers' blocks of
+/// coverage, with the budget arithmetic, free of Orleans: the grain plans a change, reserves its
+/// money, awaits the registry and storage, then applies it. Every rule that depends on the date
+/// takes today's date (WIB) from the caller. Invariant: for every programme, committed + reserved
+/// never exceeds its allocated budget.
 /// </summary>
 public sealed class VillageLedger
 {
+    private readonly Dictionary<ProgramKey, Programme> _programmes = [];
+    private readonly Dictionary<ProgramKey, long> _committed = [];
+    private readonly Dictionary<ProgramKey, long> _reserved = [];
     private readonly Dictionary<string, Enrollment> _byId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Enrollment> _byNikKey = new(StringComparer.Ordinal);
-    // Kept as the ledger changes, so the figures reported upward cost nothing to assemble.
-    private readonly Dictionary<string, int> _occupations = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (int Enrollments, long MonthlyPremiums)> _agents = new(StringComparer.Ordinal);
+    // Days come from the audit trail, which only grows: a worker who returns adds a day, never moves one.
     private readonly Dictionary<DateOnly, int> _enrolledPerDay = [];
 
-    public VillageLedger(string villageCode, ProgramTerms? program, IEnumerable<Enrollment> enrollments)
+    public VillageLedger(string villageCode, IEnumerable<Programme> programmes, IEnumerable<Enrollment> enrollments)
     {
         VillageCode = villageCode;
-        Program = program;
+        foreach (var programme in programmes) _programmes[programme.Key] = programme;
         foreach (var enrollment in enrollments) Put(enrollment);
     }
 
     public string VillageCode { get; }
-    public ProgramTerms? Program { get; private set; }
-    /// <summary>Money spent or prepaid by durable enrolments.</summary>
-    public long Committed { get; private set; }
-    /// <summary>Money held for enrolments still in flight.</summary>
-    public long Reserved { get; private set; }
-    public int ActiveCount { get; private set; }
-    public long MonthlyPremiums { get; private set; }
-    public int Count => _byId.Count;
 
-    public long Available => Program is null ? 0 : Program.BudgetAllocated - Committed - Reserved;
+    public IReadOnlyCollection<Programme> Programmes => _programmes.Values;
+
+    public Programme? Programme(ProgramKey key) => _programmes.GetValueOrDefault(key);
+
+    /// <summary>A year's programmes of a cohort, funders in code order.</summary>
+    public IEnumerable<Programme> ProgrammesOf(int year, Cohort cohort = Cohort.Vulnerable) =>
+        _programmes.Values.Where(p => p.Key.Year == year && p.Key.Cohort == cohort).OrderBy(static p => p.Key.Funder);
+
+    /// <summary>Money spent or prepaid by durable enrolments, in one programme.</summary>
+    public long Committed(ProgramKey key) => _committed.GetValueOrDefault(key);
+
+    /// <summary>Money held for changes still in flight, in one programme.</summary>
+    public long Reserved(ProgramKey key) => _reserved.GetValueOrDefault(key);
+
+    /// <summary>Money spent or prepaid in every programme.</summary>
+    public long CommittedTotal => _committed.Values.Sum();
+
+    public long Available(ProgramKey key) =>
+        _programmes.TryGetValue(key, out var p) ? p.Terms.BudgetAllocated - Committed(key) - _reserved.GetValueOrDefault(key) : 0;
+
+    public int Count => _byId.Count;
 
     public IEnumerable<Enrollment> Enrollments => _byId.Values;
 
-    /// <summary>Active enrolments by occupation.</summary>
-    public IReadOnlyDictionary<string, int> Occupations => _occupations;
-
-    /// <summary>Active enrolments and their monthly premiums by PERISAI agent.</summary>
-    public IReadOnlyDictionary<string, (int Enrollments, long MonthlyPremiums)> Agents => _agents;
-
-    /// <summary>Enrolments by the day (WIB) they were made, withdrawn ones and returns included.</summary>
+    /// <summary>Enrolments and renewals by the day (WIB) they were made.</summary>
     public IReadOnlyDictionary<DateOnly, int> EnrolledPerDay => _enrolledPerDay;
 
     public Enrollment? Find(string id) => _byId.GetValueOrDefault(id);
 
-    public bool HoldsWorker(string nikKey) => _byNikKey.TryGetValue(nikKey, out var e) && e.IsActive;
+    public Enrollment? FindByNikKey(string nikKey) => _byNikKey.GetValueOrDefault(nikKey);
 
-    public VillageStatus Status => Program is null ? VillageStatus.NotStarted
-        : ActiveCount >= Program.TargetWorkers ? VillageStatus.AtTarget : VillageStatus.Active;
+    /// <summary>Whether the worker is this village's from today on: covered today, or by a renewal not yet begun.</summary>
+    public bool HoldsWorker(string nikKey, DateOnly today) => _byNikKey.TryGetValue(nikKey, out var e) && e.HoldsOn(today);
 
-    /// <summary>Opens or changes the programme; money in flight counts as committed so it can land.</summary>
-    public Failure? ChangeProgram(ProgramTerms terms, ProgramRules rules, VillageKind kind)
+    /// <summary>Workers of a cohort covered on a day.</summary>
+    public int CoveredOn(DateOnly day, Cohort cohort = Cohort.Vulnerable) =>
+        _byId.Values.Count(e => e.Cohort == cohort && e.CoveringOn(day) is not null);
+
+    /// <summary>Whether the village has started this year and reached this year's target today.</summary>
+    public VillageStatus StatusOn(DateOnly today)
     {
-        var failure = rules.Check(terms, kind, Committed + Reserved);
-        if (failure is null) Program = terms;
-        return failure;
+        var target = ProgrammesOf(today.Year).Sum(static p => p.Terms.TargetWorkers);
+        if (target == 0) return VillageStatus.NotStarted;
+        return CoveredOn(today) >= target ? VillageStatus.AtTarget : VillageStatus.Active;
     }
 
-    public bool TryPlan(ValidEnrollment request, string id, string nikKey, DateTimeOffset now, Actor actor, out EnrollmentChange change, out Failure failure)
+    /// <summary>Opens or changes a programme; money in flight counts as committed so it can land.</summary>
+    public Failure? CheckProgram(ProgramKey key, ProgramTerms terms, ProgramRules rules, VillageKind kind) =>
+        rules.Check(key, terms, kind, Committed(key) + _reserved.GetValueOrDefault(key));
+
+    public void Apply(Programme programme) => _programmes[programme.Key] = programme;
+
+    /// <summary>
+    /// Plans an enrolment call into a programme. A worker this village holds (covered today or by a
+    /// renewal to come) has their data corrected: unchanged, re-priced or updated. Anyone else (new,
+    /// or back after their coverage ended or was withdrawn) gets a new block of coverage from today.
+    /// </summary>
+    /// <param name="explicitProgramme">The caller named the year, funder or cohort, so a worker covered by another programme is a conflict.</param>
+    public bool TryPlan(ValidEnrollment request, ProgramKey program, bool explicitProgramme, string id, string nikKey, DateTimeOffset now, Actor actor,
+        out EnrollmentChange change, out Failure failure)
     {
         change = null!;
         failure = null!;
-        if (Program is null)
-        {
-            failure = new Failure(FailureCode.ProgramNotOpen, $"Village {VillageCode} has not opened a programme yet: PUT its program first.");
-            return false;
-        }
+        var today = CoverageCalendar.LocalDate(now);
         var before = Find(id);
-        Enrollment after;
-        EnrollmentResult result;
-        if (before is { IsActive: true })
+        if (before is not null && before.HoldsOn(today))
         {
-            var repriced = before.MonthlyIncome != request.MonthlyIncome || before.Programs != request.Programs;
-            var agent = request.AgentId ?? before.AgentId;
-            var edited = before.Name != request.Name || before.Occupation != request.Occupation || before.AgentId != agent;
-            if (!repriced && !edited)
+            var holding = before.CurrentOn(today);
+            if (holding.Program.Cohort != program.Cohort || (explicitProgramme && holding.Program != program))
             {
-                change = new EnrollmentChange(EnrollmentResult.Unchanged, before, before, 0);
-                return true;
+                failure = new Failure(FailureCode.AlreadyCovered,
+                    $"This worker is covered here already, by the {holding.Program} programme until {before.ChainEndFrom(today) ?? holding.End:yyyy-MM-dd}; renew them into another year instead.",
+                    "fundingSource");
+                return false;
             }
-            result = repriced ? EnrollmentResult.Repriced : EnrollmentResult.Updated;
-            after = before with
-            {
-                Name = request.Name, Occupation = request.Occupation, AgentId = agent,
-                MonthlyIncome = request.MonthlyIncome, Programs = request.Programs,
-                MonthlyPremium = request.Quote.Monthly, UpdatedAt = now,
-            };
-            after = after with
-            {
-                History = before.History.Add(ChangeNotes.Make(actor, now, repriced ? ChangeKind.Repriced : ChangeKind.Updated,
-                    after.Commitment - before.Commitment, ChangeNotes.Edited(before, after))),
-            };
+            return TryCorrect(before, request, today, now, actor, out change, out failure);
         }
-        else
-        {
-            // New here, or back after a withdrawal: a fresh block of coverage from this month, or from
-            // the first month the withdrawn block did not already pay for.
-            result = EnrollmentResult.Created;
-            var start = CoverageCalendar.MonthOf(now);
-            if (before?.WithdrawnAt is { } withdrawnAt)
-            {
-                var paidUntil = before.CoverageStart.AddMonths(CoverageCalendar.MonthsBegun(before.CoverageStart, before.CoverageMonths, withdrawnAt));
-                if (paidUntil > start) start = paidUntil;
-            }
-            after = new Enrollment
+        var programme = _programmes[program];
+        var block = NewBlock(before, program, today, programme.Terms.CoverageMonths, request.Quote.Monthly);
+        var after = before is null
+            ? new Enrollment
             {
                 Id = id, NikKey = nikKey, Nik = request.Nik, Name = request.Name, Occupation = request.Occupation,
-                MonthlyIncome = request.MonthlyIncome, Programs = request.Programs, MonthlyPremium = request.Quote.Monthly,
-                CoverageMonths = Program.CoverageMonths, CoverageStart = start,
-                Status = EnrollmentStatus.Active, EnrolledAt = now, UpdatedAt = now,
-                SettledEarlier = before?.SettledEarlier ?? 0, AgentId = request.AgentId,
-                History = before?.History ?? [],
-            };
-            after = after with
+                MonthlyIncome = request.MonthlyIncome, Programs = request.Programs, EnrolledAt = now, UpdatedAt = now,
+                AgentId = request.AgentId, Blocks = [block],
+            }
+            : before with
             {
-                History = after.History.Add(ChangeNotes.Make(actor, now, ChangeKind.Enrolled,
-                    after.Commitment - (before?.Commitment ?? 0), ChangeNotes.Enrolled(after))),
+                Name = request.Name, Occupation = request.Occupation, MonthlyIncome = request.MonthlyIncome, Programs = request.Programs,
+                AgentId = request.AgentId ?? before.AgentId, UpdatedAt = now, WithdrawnAt = null, Blocks = before.Blocks.Add(block),
             };
-        }
-        var delta = after.Commitment - (before?.Commitment ?? 0);
-        if (delta > Available)
+        after = after with
         {
-            failure = new Failure(FailureCode.BudgetExceeded,
-                $"The budget left ({Rupiah.Format(Math.Max(Available, 0))}) does not cover this enrolment ({Rupiah.Format(delta)} for {after.CoverageMonths} months).",
-                Needed: delta, Remaining: Math.Max(Available, 0));
-            return false;
-        }
-        change = new EnrollmentChange(result, before, after, delta);
-        return true;
+            History = after.History.Add(ChangeNotes.Make(actor, now, ChangeKind.Enrolled, block.Commitment, ChangeNotes.Enrolled(after))),
+        };
+        return TryChange(EnrollmentResult.Created, before, after, ImmutableDictionary<ProgramKey, long>.Empty.Add(program, block.Commitment),
+            needsClaim: true, out change, out failure);
     }
 
-    public void Reserve(EnrollmentChange change) => Reserved += Math.Max(change.BudgetDelta, 0);
+    /// <summary>
+    /// Plans renewing a worker's coverage into a programme of a later year: a new block from the day
+    /// after the last one ends, or from today when it ended before. Refused for a withdrawn or
+    /// terminated worker (they enrol again instead); nothing to do for one renewed already.
+    /// </summary>
+    public RenewalResult PlanRenewal(Enrollment enrollment, ProgramKey program, long monthlyPremium, DateTimeOffset now, Actor actor,
+        out EnrollmentChange change, out Failure failure)
+    {
+        change = null!;
+        failure = null!;
+        var today = CoverageCalendar.LocalDate(now);
+        var latest = enrollment.Latest;
+        if (latest.Program.Year >= program.Year) return RenewalResult.AlreadyRenewed;
+        if (latest.Stopped)
+        {
+            failure = new Failure(FailureCode.InvalidEnrollment, latest.Stop == BlockStop.Terminated
+                ? "This worker's membership was terminated for arrears: they must register again (enrol them)."
+                : "This worker was withdrawn: enrol them again instead of renewing.");
+            return RenewalResult.Refused;
+        }
+        var start = latest.End.AddDays(1) >= today ? latest.End.AddDays(1) : today;
+        var programme = _programmes[program];
+        var block = new CoverageBlock
+        {
+            Program = program, Start = start, FirstMonth = CoverageCalendar.MonthOf(start), Months = programme.Terms.CoverageMonths,
+            MonthlyPremium = monthlyPremium,
+        };
+        var after = enrollment with { Blocks = enrollment.Blocks.Add(block), UpdatedAt = now };
+        after = after with { History = after.History.Add(ChangeNotes.Make(actor, now, ChangeKind.Renewed, block.Commitment, ChangeNotes.Renewed(block))) };
+        if (!TryChange(EnrollmentResult.Updated, enrollment, after, ImmutableDictionary<ProgramKey, long>.Empty.Add(program, block.Commitment),
+                needsClaim: !enrollment.HoldsOn(today), out change, out failure))
+        {
+            return RenewalResult.OverBudget;
+        }
+        return RenewalResult.Renewed;
+    }
 
-    public void CancelReservation(EnrollmentChange change) => Reserved -= Math.Max(change.BudgetDelta, 0);
+    public void Reserve(EnrollmentChange change)
+    {
+        foreach (var (key, delta) in change.Deltas) if (delta > 0) _reserved[key] = _reserved.GetValueOrDefault(key) + delta;
+    }
+
+    public void CancelReservation(EnrollmentChange change)
+    {
+        foreach (var (key, delta) in change.Deltas) if (delta > 0) _reserved[key] -= delta;
+    }
 
     /// <summary>Makes a reserved change part of the ledger (the caller then persists it).</summary>
     public void Apply(EnrollmentChange change)
@@ -155,28 +195,101 @@ public sealed class VillageLedger
         Put(change.After);
     }
 
+    /// <summary>
+    /// Plans a withdrawal on a day: the block covering it stops (the worker is covered until the day
+    /// before), its months not yet begun return to the budget, and a renewal not yet begun returns
+    /// whole. False when the village does not hold the worker any more (withdrawn, ended, terminated).
+    /// </summary>
     public bool TryPlanWithdrawal(string id, DateTimeOffset now, Actor actor, out Withdrawal withdrawal)
     {
         withdrawal = null!;
-        if (Find(id) is not { IsActive: true } before) return false;
-        var begun = CoverageCalendar.MonthsBegun(before.CoverageStart, before.CoverageMonths, now);
-        var notBegun = before.CoverageMonths - begun;
-        var after = before with
+        var today = CoverageCalendar.LocalDate(now);
+        if (Find(id) is not { } before || !before.HoldsOn(today)) return false;
+        var refunded = 0;
+        long refund = 0;
+        var blocks = before.Blocks.Select(block =>
         {
-            Status = EnrollmentStatus.Withdrawn,
-            WithdrawnAt = now,
-            UpdatedAt = now,
-            SettledEarlier = before.SettledEarlier + before.MonthlyPremium * begun,
-        };
-        withdrawal = new Withdrawal(before, after, before.MonthlyPremium * notBegun, notBegun);
-        withdrawal = withdrawal with
-        {
-            After = after with { History = after.History.Add(ChangeNotes.Make(actor, now, ChangeKind.Withdrawn, -withdrawal.Refund, ChangeNotes.Withdrawn(withdrawal))) },
-        };
+            if (!block.RunsOnOrAfter(today)) return block;
+            var notBegun = block.Start > today ? block.Months : block.Months - CoverageCalendar.MonthsBegun(block.FirstMonth, block.Months, today);
+            refunded += notBegun;
+            refund += notBegun * block.MonthlyPremium;
+            return block with { Stop = BlockStop.Withdrawn, StoppedOn = block.Start > today ? block.Start : today, MonthsRefunded = notBegun };
+        }).ToImmutableArray();
+        var after = before with { Blocks = blocks, WithdrawnAt = now, UpdatedAt = now };
+        after = after with { History = after.History.Add(ChangeNotes.Make(actor, now, ChangeKind.Withdrawn, -refund, ChangeNotes.Withdrawn(refunded, refund))) };
+        withdrawal = new Withdrawal(before, after, refund, refunded);
         return true;
     }
 
     public void Apply(Withdrawal withdrawal) => Put(withdrawal.After);
+
+    /// <summary>A correction of a held worker's data; a changed income or programme set re-prices their blocks still running.</summary>
+    private bool TryCorrect(Enrollment before, ValidEnrollment request, DateOnly today, DateTimeOffset now, Actor actor, out EnrollmentChange change, out Failure failure)
+    {
+        var repriced = before.MonthlyIncome != request.MonthlyIncome || before.Programs != request.Programs;
+        var agent = request.AgentId ?? before.AgentId;
+        var edited = before.Name != request.Name || before.Occupation != request.Occupation || before.AgentId != agent;
+        if (!repriced && !edited)
+        {
+            change = new EnrollmentChange(EnrollmentResult.Unchanged, before, before, ImmutableDictionary<ProgramKey, long>.Empty, NeedsClaim: false);
+            failure = null!;
+            return true;
+        }
+        var deltas = ImmutableDictionary<ProgramKey, long>.Empty;
+        var blocks = before.Blocks.Select(block =>
+        {
+            if (!repriced || !block.RunsOnOrAfter(today) || block.MonthlyPremium == request.Quote.Monthly) return block;
+            var after = block with { MonthlyPremium = request.Quote.Monthly };
+            deltas = deltas.SetItem(block.Program, deltas.GetValueOrDefault(block.Program) + after.Commitment - block.Commitment);
+            return after;
+        }).ToImmutableArray();
+        var updated = before with
+        {
+            Name = request.Name, Occupation = request.Occupation, AgentId = agent, MonthlyIncome = request.MonthlyIncome,
+            Programs = request.Programs, UpdatedAt = now, Blocks = blocks,
+        };
+        updated = updated with
+        {
+            History = before.History.Add(ChangeNotes.Make(actor, now, repriced ? ChangeKind.Repriced : ChangeKind.Updated,
+                updated.Commitment - before.Commitment, ChangeNotes.Edited(before, updated))),
+        };
+        return TryChange(repriced ? EnrollmentResult.Repriced : EnrollmentResult.Updated, before, updated, deltas, needsClaim: false, out change, out failure);
+    }
+
+    /// <summary>A new block from today: its first paid month is this one, or the next when a stopped block paid this one already.</summary>
+    private static CoverageBlock NewBlock(Enrollment? before, ProgramKey program, DateOnly today, int months, long monthlyPremium)
+    {
+        var firstMonth = CoverageCalendar.MonthOf(today);
+        if (before is not null)
+        {
+            var paidThrough = before.Blocks.Max(static b => CoverageCalendar.End(b.FirstMonth, b.Months - b.MonthsRefunded));
+            if (paidThrough >= firstMonth) firstMonth = CoverageCalendar.MonthOf(paidThrough.AddDays(1));
+        }
+        return new CoverageBlock
+        {
+            Program = program, Start = today, FirstMonth = firstMonth, Months = months, MonthlyPremium = monthlyPremium,
+        };
+    }
+
+    private bool TryChange(EnrollmentResult result, Enrollment? before, Enrollment after, ImmutableDictionary<ProgramKey, long> deltas, bool needsClaim,
+        out EnrollmentChange change, out Failure failure)
+    {
+        change = null!;
+        failure = null!;
+        foreach (var (key, delta) in deltas)
+        {
+            var available = Math.Max(Available(key), 0);
+            if (delta > available)
+            {
+                failure = new Failure(FailureCode.BudgetExceeded,
+                    $"The budget left in the {key} programme ({Rupiah.Format(available)}) does not cover this ({Rupiah.Format(delta)}).",
+                    Needed: delta, Remaining: available);
+                return false;
+            }
+        }
+        change = new EnrollmentChange(result, before, after, deltas, needsClaim);
+        return true;
+    }
 
     private void Put(Enrollment enrollment)
     {
@@ -188,21 +301,11 @@ public sealed class VillageLedger
 
     private void Tally(Enrollment e, int sign)
     {
-        Committed += sign * e.Commitment;
-        // Days come from the audit trail, which only grows: a worker who returns adds a day, never moves one.
+        foreach (var block in e.Blocks) _committed[block.Program] = _committed.GetValueOrDefault(block.Program) + sign * block.Commitment;
+        if (e.SettledEarlier != 0) _committed[e.Blocks[0].Program] += sign * e.SettledEarlier;
         foreach (var change in e.History)
         {
-            if (change.Kind == ChangeKind.Enrolled) Add(_enrolledPerDay, CoverageCalendar.LocalDate(change.At), sign);
-        }
-        if (!e.IsActive) return;
-        ActiveCount += sign;
-        MonthlyPremiums += sign * e.MonthlyPremium;
-        Add(_occupations, e.Occupation, sign);
-        if (e.AgentId is { } agent)
-        {
-            var (count, premiums) = _agents.GetValueOrDefault(agent);
-            if (count + sign == 0) _agents.Remove(agent);
-            else _agents[agent] = (count + sign, premiums + sign * e.MonthlyPremium);
+            if (change.Kind is ChangeKind.Enrolled or ChangeKind.Renewed) Add(_enrolledPerDay, CoverageCalendar.LocalDate(change.At), sign);
         }
     }
 

@@ -35,6 +35,13 @@ public sealed class ProgressOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
     public TimeSpan ReportWait { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// A rollup moves its figures at WIB midnight; it checks the domain clock at the next midnight
+    /// and at least this often, so that a clock that jumped (or a test moving it) is seen soon.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan DayCheck { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long a screen's subscription lives without being renewed.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan SubscriptionLifetime { get; set; } = TimeSpan.FromMinutes(2);

@@ -26,7 +26,8 @@ internal sealed partial class RegionGrain(
     [FromKeyedServices(DomainClock.Key)] TimeProvider clock,
     ILogger<RegionGrain> logger) : Grain, IRegionGrain
 {
-    private const string StateName = "rollup";
+    private const string StateName = "rollup.2";
+    private const string FirstReleaseStateName = "rollup";
     private readonly Dictionary<string, ChildReport> _children = new(StringComparer.Ordinal);
     private Region _region = null!;
     private ObserverManager<IProgressObserver> _observers = null!;
@@ -35,7 +36,9 @@ internal sealed partial class RegionGrain(
     private bool _dirty;
     private bool _rebuilding;
     private IGrainTimer? _push;
+    private IGrainTimer? _dayWatch;
     private DateTimeOffset _lastPush;
+    private DateOnly _today;
 
     private ProgressOptions Options => options.Value;
 
@@ -48,13 +51,17 @@ internal sealed partial class RegionGrain(
         }
         _observers = new ObserverManager<IProgressObserver>(Options.SubscriptionLifetime, logger);
         _rows = new GrainRows(storage, this.GetGrainId());
+        _today = Today;
         var stored = await _rows.ReadAsync<RegionState>(StateName);
         var state = stored ?? RegionState.Empty;
         foreach (var (child, report) in state.Children) _children[child] = report;
+        // A first-release row holds figures without dates: rebuild them from the children, as after a crash.
+        var firstRelease = stored is null && await _rows.ReadAsync<FirstReleaseRegionState>(FirstReleaseStateName) is not null;
         // From now on, a crash must be noticed by the next activation.
         await WriteAsync(clean: false);
         // No row: no child has ever been heard, nothing to rebuild. A row left unclean: a crash.
-        if (stored is { Clean: false }) _ = RebuildAsync();
+        if (stored is { Clean: false } || firstRelease) _ = RebuildAsync();
+        WatchTheDay();
         // What this region stopped with may never have reached its parent (the push died with it),
         // and a parent never asks a child it has not heard of: tell the parent now.
         if (_region.Level != RegionLevel.Nation)
@@ -73,6 +80,7 @@ internal sealed partial class RegionGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _push?.Dispose();
+        _dayWatch?.Dispose();
         if (_rebuilding) return; // half-rebuilt figures must not be taken for the truth
         try
         {
@@ -92,20 +100,18 @@ internal sealed partial class RegionGrain(
 
     public Task<RegionProgress> GetProgress() => Task.FromResult(Progress());
 
-    public Task<ChildReport> GetReport()
-    {
-        var progress = Progress();
-        return Task.FromResult(new ChildReport(_region.Code, progress.Figures, progress.Version));
-    }
+    public Task<ChildReport> GetReport() => Task.FromResult(ReportOf(Progress()));
 
     public async Task<VillageCodePage> GetNotStarted(int offset, int limit)
     {
-        var total = _region.VillageCount - Progress().Figures.VillagesWithProgram;
+        var progress = Progress();
+        var total = _region.VillageCount - progress.Figures.Workers.VillagesWithProgram;
+        var started = progress.Children.ToDictionary(static c => c.Code, static c => c.Figures.Workers.VillagesWithProgram, StringComparer.Ordinal);
         var codes = ImmutableArray.CreateBuilder<string>();
         if (_region.Level == RegionLevel.District)
         {
             codes.AddRange(_region.Children
-                .Where(v => !_children.TryGetValue(v.Code, out var r) || r.Figures.VillagesWithProgram == 0)
+                .Where(v => started.GetValueOrDefault(v.Code) == 0)
                 .Skip(offset).Take(limit).Select(static v => v.Code));
             return new VillageCodePage(codes.ToImmutable(), total);
         }
@@ -113,7 +119,7 @@ internal sealed partial class RegionGrain(
         foreach (var child in _region.Children)
         {
             if (codes.Count >= limit) break;
-            var notStarted = child.VillageCount - (_children.TryGetValue(child.Code, out var r) ? r.Figures.VillagesWithProgram : 0);
+            var notStarted = child.VillageCount - started.GetValueOrDefault(child.Code);
             if (offset >= notStarted) { offset -= notStarted; continue; }
             var page = await GrainFactory.Region(child.Code).GetNotStarted(offset, limit - codes.Count);
             codes.AddRange(page.Codes);
@@ -136,7 +142,7 @@ internal sealed partial class RegionGrain(
 
     private void Accept(ChildReport report)
     {
-        if (_children.TryGetValue(report.Code, out var known) && known.Version >= report.Version) return;
+        if (_children.TryGetValue(report.Code, out var known) && !report.IsNewerThan(known)) return;
         _children[report.Code] = report;
         _progress = null;
         _dirty = true;
@@ -162,7 +168,7 @@ internal sealed partial class RegionGrain(
         if (_region.Level == RegionLevel.Nation) return;
         try
         {
-            await GrainFactory.Region(_region.Parent!.Code).Report(new ChildReport(_region.Code, progress.Figures, progress.Version));
+            await GrainFactory.Region(_region.Parent!.Code).Report(ReportOf(progress));
         }
         catch (Exception ex)
         {
@@ -226,15 +232,60 @@ internal sealed partial class RegionGrain(
         SchedulePush(TimeSpan.Zero);
     }
 
+    /// <summary>
+    /// The region's figures today. A district reads each village's report on today's date (the
+    /// report carries its later figures); a higher region sums what its children last reported.
+    /// </summary>
     private RegionProgress Progress()
     {
-        if (_progress is not null) return _progress;
-        var today = CoverageCalendar.LocalDate(clock.GetUtcNow());
+        var today = Today;
+        if (_progress is not null && _progress.Day == today) return _progress;
+        var district = _region.Level == RegionLevel.District;
         var children = _region.Children
-            .Select(c => _children.GetValueOrDefault(c.Code) ?? new ChildReport(c.Code, RegionFigures.Zero, 0))
+            .Select(c => _children.GetValueOrDefault(c.Code) ?? ChildReport.Empty(c.Code))
+            .Select(r => district ? new ChildReport { Code = r.Code, Figures = Figures.VillageOn(r, today, figures), Version = r.Version } : r)
             .ToImmutableArray();
         var sum = Figures.Sum(children.Select(static c => c.Figures), today, figures);
-        return _progress = new RegionProgress(_region.Code, sum, children, children.Sum(static c => c.Version), clock.GetUtcNow(), !_rebuilding);
+        return _progress = new RegionProgress(_region.Code, sum, children, children.Sum(static c => c.Version), clock.GetUtcNow(), !_rebuilding, today);
+    }
+
+    private ChildReport ReportOf(RegionProgress progress) =>
+        new() { Code = _region.Code, Figures = progress.Figures, Version = progress.Version, Day = progress.Day };
+
+    private DateOnly Today => CoverageCalendar.LocalDate(clock.GetUtcNow());
+
+    /// <summary>
+    /// Moves the figures at WIB midnight with no request: a district reads its villages' reports on
+    /// the new day, a higher region asks its children again; both push. The watch wakes at the next
+    /// midnight of the domain clock, and at least every <see cref="ProgressOptions.DayCheck"/> in case
+    /// the clock jumped.
+    /// </summary>
+    private void WatchTheDay()
+    {
+        _dayWatch?.Dispose();
+        var now = clock.GetUtcNow();
+        var midnight = CoverageCalendar.StartOf(CoverageCalendar.LocalDate(now).AddDays(1)) - now + TimeSpan.FromMilliseconds(50);
+        var due = midnight < Options.DayCheck ? midnight : Options.DayCheck;
+        _dayWatch = this.RegisterGrainTimer(NewDayAsync, new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan) { Interleave = true });
+    }
+
+    private async Task NewDayAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var today = Today;
+            if (today == _today) return;
+            _today = today;
+            LogNewDay(_region.Code, today);
+            _progress = null;
+            _dirty = true;
+            SchedulePush(TimeSpan.Zero);
+            if (_region.Level != RegionLevel.District) await ResyncAsync(cancellationToken);
+        }
+        finally
+        {
+            WatchTheDay();
+        }
     }
 
     private Task WriteAsync(bool clean) =>
@@ -251,6 +302,9 @@ internal sealed partial class RegionGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Region {Region}: child {Child} did not answer the resync; asking again next interval.")]
     private partial void LogResyncFailed(Exception exception, string region, string child);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Region {Region}: a new day, {Day}; figures move.")]
+    private partial void LogNewDay(string region, DateOnly day);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Region {Region}: saving the rollup failed; the next activation will rebuild.")]
     private partial void LogSaveFailed(Exception exception, string region);

@@ -28,6 +28,10 @@ public sealed partial class NikRegistry : IAsyncDisposable
                 SET version = n.version + 1, claimed_at = now()
                 WHERE n.village_code = EXCLUDED.village_code
             RETURNING n.nik_key, n.version
+        ), recorded AS (
+            INSERT INTO nik_history (service_id, nik_key, village_code)
+            SELECT @service, r.nik_key, r.village_code FROM req r JOIN claimed c ON c.nik_key = r.nik_key
+            ON CONFLICT DO NOTHING
         )
         SELECT r.nik_key, c.nik_key IS NOT NULL, h.village_code, coalesce(c.version, h.version, 0)
           FROM req r
@@ -64,15 +68,23 @@ public sealed partial class NikRegistry : IAsyncDisposable
     public async Task<bool> TakeOverAsync(string nikKey, string from, int version, string to)
     {
         await using var command = _db.CreateCommand("""
-            UPDATE nik_registry SET village_code = @to, version = version + 1, claimed_at = now()
-             WHERE service_id = @service AND nik_key = @key AND village_code = @from AND version = @version
+            WITH moved AS (
+                UPDATE nik_registry SET village_code = @to, version = version + 1, claimed_at = now()
+                 WHERE service_id = @service AND nik_key = @key AND village_code = @from AND version = @version
+                RETURNING nik_key
+            ), recorded AS (
+                INSERT INTO nik_history (service_id, nik_key, village_code)
+                SELECT @service, nik_key, @to FROM moved
+                ON CONFLICT DO NOTHING
+            )
+            SELECT count(*) FROM moved
             """);
         command.Parameters.AddWithValue("to", to);
         command.Parameters.AddWithValue("service", _serviceId);
         command.Parameters.AddWithValue("key", Key(nikKey));
         command.Parameters.AddWithValue("from", from);
         command.Parameters.AddWithValue("version", version);
-        return await command.ExecuteNonQueryAsync() == 1;
+        return (long)(await command.ExecuteScalarAsync())! == 1;
     }
 
     /// <summary>Frees the worker, if (and only if) this village holds them.</summary>
@@ -82,6 +94,33 @@ public sealed partial class NikRegistry : IAsyncDisposable
         command.Parameters.AddWithValue("service", _serviceId);
         command.Parameters.AddWithValue("key", Key(nikKey));
         command.Parameters.AddWithValue("village", villageCode);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Every village that ever held the worker (the holder of today among them).</summary>
+    public async Task<IReadOnlyList<string>> VillagesOfAsync(string nikKey)
+    {
+        await using var command = _db.CreateCommand("SELECT village_code FROM nik_history WHERE service_id = @service AND nik_key = @key ORDER BY recorded_at");
+        command.Parameters.AddWithValue("service", _serviceId);
+        command.Parameters.AddWithValue("key", Key(nikKey));
+        var villages = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) villages.Add(reader.GetString(0));
+        return villages;
+    }
+
+    /// <summary>Records that a village holds (or held) these workers: for workers enrolled before the history was kept.</summary>
+    public async Task RecordHistoryAsync(string villageCode, IReadOnlyCollection<string> nikKeys)
+    {
+        if (nikKeys.Count == 0) return;
+        await using var command = _db.CreateCommand("""
+            INSERT INTO nik_history (service_id, nik_key, village_code)
+            SELECT @service, k, @village FROM unnest(@keys) AS k
+            ON CONFLICT DO NOTHING
+            """);
+        command.Parameters.AddWithValue("service", _serviceId);
+        command.Parameters.AddWithValue("village", villageCode);
+        command.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = nikKeys.Select(Key).ToArray() });
         await command.ExecuteNonQueryAsync();
     }
 

@@ -3,39 +3,62 @@ using Villages.Regions;
 
 namespace Villages.Village;
 
-/// <summary>The village's read side: lists, the audit trail and the collective-registration export.</summary>
+/// <summary>The village's read side, as of a day: the village, lists, the audit trail, the export, coverage questions.</summary>
 internal static class VillageQueries
 {
     private static readonly EnrollmentOptions Unlimited = new() { MinimumAgeYears = 0, MaximumAgeYears = 200 };
 
-    /// <summary>The village as shown: where it is, its programme and money, its status.</summary>
-    public static VillageView View(Region village, VillageLedger ledger, VillageProgramState header, int defaultTarget)
+    /// <summary>The village as shown: where it is, this year's programmes and money, its workers covered today, its status.</summary>
+    public static VillageView View(Region village, VillageLedger ledger, DateOnly today, int defaultTarget, int endingWindowDays)
     {
         var district = village.Parent!;
         var regency = district.Parent!;
         var province = regency.Parent!;
+        var thisYear = ledger.Programmes.Where(p => p.Key.Year == today.Year)
+            .OrderBy(static p => p.Key.Cohort).ThenBy(static p => p.Key.Funder).Select(p => Programme(ledger, p, today)).ToList();
+        var vulnerable = thisYear.Where(static p => p.Cohort == Cohort.Vulnerable).ToList();
+        var covered = ledger.Enrollments.Select(e => (Enrollment: e, Block: e.CoveringOn(today))).Where(static c => c.Block is not null).ToList();
         return new VillageView
         {
             Code = village.Code, Name = village.Name, Kind = village.Kind!.Value,
             District = new RegionRef(district.Code, district.Name), Regency = new RegionRef(regency.Code, regency.Name),
             Province = new RegionRef(province.Code, province.Name),
-            Program = ledger.Program is { } p ? new ProgramView
-            {
-                TargetWorkers = p.TargetWorkers, BudgetAllocated = p.BudgetAllocated, BudgetCommitted = ledger.Committed,
-                BudgetRemaining = p.BudgetAllocated - ledger.Committed, CoverageMonths = p.CoverageMonths, FundingSource = p.FundingSource,
-                OpenedAt = header.OpenedAt, UpdatedAt = header.UpdatedAt,
-            } : null,
-            ActiveEnrollments = ledger.ActiveCount, TargetWorkers = ledger.Program?.TargetWorkers ?? defaultTarget,
-            MonthlyPremiums = ledger.MonthlyPremiums, Status = ledger.Status,
+            Program = vulnerable.FirstOrDefault(), Programs = thisYear, Year = today.Year,
+            OtherPrograms = [.. ledger.Programmes.Where(p => p.Key.Year != today.Year)
+                .OrderBy(static p => p.Key.Year).ThenBy(static p => p.Key.Cohort).ThenBy(static p => p.Key.Funder).Select(p => Programme(ledger, p, today))],
+            ActiveEnrollments = covered.Count(static c => c.Block!.Program.Cohort == Cohort.Vulnerable),
+            ApparatusCovered = covered.Count(static c => c.Block!.Program.Cohort == Cohort.Apparatus),
+            TargetWorkers = vulnerable.Count > 0 ? vulnerable.Sum(static p => p.TargetWorkers) : defaultTarget,
+            MonthlyPremiums = covered.Where(static c => c.Block!.Program.Cohort == Cohort.Vulnerable).Sum(static c => c.Block!.MonthlyPremium),
+            Status = ledger.StatusOn(today),
+            EndingWithin30Days = EndingWithin(ledger, today, endingWindowDays).Count(static e => e.Cohort == Cohort.Vulnerable),
         };
     }
 
-    public static EnrollmentPage List(VillageLedger ledger, int offset, int limit)
+    public static ProgramView Programme(VillageLedger ledger, Programme p, DateOnly today) => new()
+    {
+        Year = p.Key.Year, Cohort = p.Key.Cohort, FundingSource = p.Key.Funder,
+        TargetWorkers = p.Terms.TargetWorkers, BudgetAllocated = p.Terms.BudgetAllocated, BudgetCommitted = ledger.Committed(p.Key),
+        BudgetRemaining = p.Terms.BudgetAllocated - ledger.Committed(p.Key), CoverageMonths = p.Terms.CoverageMonths,
+        OpenedAt = p.OpenedAt, UpdatedAt = p.UpdatedAt,
+        WorkersEnrolled = ledger.Enrollments.Count(e => e.Blocks.Any(b => b.Program == p.Key && b.End >= b.Start)),
+        WorkersCovered = ledger.Enrollments.Count(e => e.CoveringOn(today)?.Program == p.Key),
+    };
+
+    public static EnrollmentPage List(VillageLedger ledger, DateOnly today, int offset, int limit)
     {
         var items = ledger.Enrollments
             .OrderBy(static e => e.EnrolledAt).ThenBy(static e => e.Id, StringComparer.Ordinal)
-            .Skip(offset).Take(limit).Select(e => e.ToView(ledger.VillageCode)).ToList();
+            .Skip(offset).Take(limit).Select(e => e.ToView(ledger.VillageCode, today)).ToList();
         return new EnrollmentPage(items, ledger.Count, offset, limit);
+    }
+
+    /// <summary>Workers whose coverage ends within the window (today included) and is not renewed: the ones to renew, soonest first.</summary>
+    public static EnrollmentPage EndingSoon(VillageLedger ledger, DateOnly today, int windowDays, int offset, int limit)
+    {
+        var ending = EndingWithin(ledger, today, windowDays)
+            .OrderBy(e => e.ChainEndFrom(today)).ThenBy(static e => e.Id, StringComparer.Ordinal).ToList();
+        return new EnrollmentPage([.. ending.Skip(offset).Take(limit).Select(e => e.ToView(ledger.VillageCode, today))], ending.Count, offset, limit);
     }
 
     public static HistoryPage History(VillageLedger ledger, VillageProgramState header, int offset, int limit)
@@ -46,20 +69,43 @@ internal static class VillageQueries
         return new HistoryPage([.. all.Skip(offset).Take(limit)], all.Count, offset, limit);
     }
 
+    /// <summary>The workers covered today, with their NIKs in full, for a BPJS collective registration.</summary>
     public static IReadOnlyList<EnrollmentExport> Export(VillageLedger ledger, DateOnly today) =>
         [.. ledger.Enrollments
-            .Where(static e => e.IsActive)
-            .OrderBy(static e => e.EnrolledAt)
-            .Select(e =>
+            .Select(e => (Enrollment: e, Block: e.CoveringOn(today)))
+            .Where(static c => c.Block is not null)
+            .OrderBy(static c => c.Enrollment.EnrolledAt)
+            .Select(c =>
             {
+                var (e, b) = (c.Enrollment, c.Block!);
                 // The NIK was valid when enrolled; its facts are read back without today's age limits.
                 Nik.TryValidate(e.Nik, today, Unlimited, out var facts, out _);
                 return new EnrollmentExport
                 {
                     EnrollmentId = e.Id, Nik = e.Nik, Name = e.Name, BirthDate = facts.BirthDate, Female = facts.Sex == Sex.Female,
-                    Occupation = e.Occupation, MonthlyIncome = e.MonthlyIncome, Programs = e.Programs, MonthlyPremium = e.MonthlyPremium,
-                    CoverageMonths = e.CoverageMonths, CoverageStart = e.CoverageStart, CoverageEnd = e.CoverageEnd, EnrolledAt = e.EnrolledAt,
-                    AgentId = e.AgentId, FundingSource = ledger.Program?.FundingSource,
+                    Occupation = e.Occupation, MonthlyIncome = e.MonthlyIncome, Programs = e.Programs, MonthlyPremium = b.MonthlyPremium,
+                    CoverageMonths = b.Months, CoverageStart = b.Start, CoverageEnd = b.End, EnrolledAt = e.EnrolledAt,
+                    AgentId = e.AgentId, FundingSource = b.Program.Funder,
                 };
             })];
+
+    /// <summary>Whether this village covered the worker on a day, and how; null when it never enrolled them.</summary>
+    public static CoverageAnswer? CoverageOn(VillageLedger ledger, string villageCode, string nikKey, DateOnly day)
+    {
+        if (ledger.FindByNikKey(nikKey) is not { } e) return null;
+        var block = e.CoveringOn(day);
+        var answer = new CoverageAnswer { Covered = block is not null, Date = day, MaskedNik = Nik.Mask(e.Nik) };
+        return block is null ? answer : answer with
+        {
+            VillageCode = villageCode, EnrollmentId = e.Id, Year = block.Program.Year, FundingSource = block.Program.Funder,
+            Cohort = block.Program.Cohort, CoverageStart = block.Start, CoverageEnd = e.ChainEndFrom(day) ?? block.End,
+            Programs = ProgramNames.Of(e.Programs), Status = block.StatusOn(day),
+        };
+    }
+
+    private static IEnumerable<Enrollment> EndingWithin(VillageLedger ledger, DateOnly today, int windowDays)
+    {
+        var last = today.AddDays(windowDays - 1);
+        return ledger.Enrollments.Where(e => e.ChainEndFrom(today) is { } end && end <= last);
+    }
 }

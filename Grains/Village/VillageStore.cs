@@ -16,16 +16,21 @@ internal sealed class VillageStore(GrainRows rows, string villageCode, PersonalD
     private readonly Dictionary<string, (int Page, int Slot)> _slots = new(StringComparer.Ordinal);
     private readonly HashSet<int> _dirtyPages = [];
     private bool _headerDirty;
+    private ProgramKey? _firstReleaseProgram;
 
     public VillageProgramState Header { get; private set; } = new(null, null, null, 0);
 
     /// <summary>Grows with every successful write and survives restarts: it orders the village's reports to its district.</summary>
     public long Version => rows.Version;
 
+    /// <summary>The programmes, as the header has them (a first-release header's one programme converted).</summary>
+    public IEnumerable<Programme> Programmes => FirstRelease.Programmes(Header);
+
     /// <summary>Reads the header, then pages until the first that does not exist.</summary>
     public async Task<List<Enrollment>> LoadAsync()
     {
         if (await rows.ReadAsync<VillageProgramState>(HeaderName) is { } header) Header = header;
+        _firstReleaseProgram = FirstRelease.ProgramOf(Header);
         var pages = await rows.ReadPagesAsync<EnrollmentPageState>(PageName, Header.PageCountHint);
         var enrollments = new List<Enrollment>();
         foreach (var stored in pages)
@@ -42,7 +47,18 @@ internal sealed class VillageStore(GrainRows rows, string villageCode, PersonalD
         return enrollments;
     }
 
-    public void SetHeader(VillageProgramState header)
+    /// <summary>Records the programmes and an entry of their audit trail (the first release's fields stay as they were).</summary>
+    public void SetProgrammes(IEnumerable<Programme> programmes, Change entry) => SetHeader(Header with
+    {
+        Programmes = [.. programmes.OrderBy(static p => p.Key.Year).ThenBy(static p => p.Key.Cohort).ThenBy(static p => p.Key.Funder)
+            .Select(static p => new StoredProgramme(p.Key, p.Terms, p.OpenedAt, p.UpdatedAt))],
+        History = [.. Header.History ?? [], entry],
+    });
+
+    /// <summary>The national registry's history knows every worker of this village (written with the next write).</summary>
+    public void MarkHistoryRecorded() => SetHeader(Header with { HistoryRecorded = true });
+
+    private void SetHeader(VillageProgramState header)
     {
         Header = header;
         _headerDirty = true;
@@ -110,23 +126,37 @@ internal sealed class VillageStore(GrainRows rows, string villageCode, PersonalD
 
     private StoredEnrollment Seal(Enrollment e) => new(
         protector.Protect(e.Nik + "\n" + e.Name, villageCode),
-        e.Occupation, e.MonthlyIncome, e.Programs, e.MonthlyPremium, e.CoverageMonths, e.CoverageStart, e.Status,
-        e.EnrolledAt, e.UpdatedAt, e.WithdrawnAt, e.SettledEarlier, e.AgentId, [.. e.History]);
+        e.Occupation, e.MonthlyIncome, e.Programs, 0, 0, default, default,
+        e.EnrolledAt, e.UpdatedAt, e.WithdrawnAt, e.SettledEarlier, e.AgentId, [.. e.History],
+        [.. e.Blocks.Select(static b => new StoredBlock(
+            Pack(b.Program), b.Start, b.FirstMonth == CoverageCalendar.MonthOf(b.Start) ? null : b.FirstMonth, b.Months, b.MonthlyPremium,
+            b.Stop, b.StoppedOn, b.MonthsRefunded))]);
 
     private Enrollment Unseal(StoredEnrollment s)
     {
         var person = protector.Unprotect(s.SealedPerson, villageCode);
         var nik = person[..Domain.Nik.Length];
+        var (blocks, settled) = s.Blocks is { } stored
+            ? ([.. stored.Select(static b => new CoverageBlock
+            {
+                Program = Unpack(b.Program), Start = b.Start, FirstMonth = b.FirstMonth ?? CoverageCalendar.MonthOf(b.Start), Months = b.Months,
+                MonthlyPremium = b.MonthlyPremium, Stop = b.Stop, StoppedOn = b.StoppedOn, MonthsRefunded = b.MonthsRefunded,
+            })], s.SettledEarlier)
+            : FirstRelease.Blocks(s, _firstReleaseProgram
+                ?? throw new InvalidDataException($"Village {villageCode} has a first-release enrolment but no first-release programme."));
         return new Enrollment
         {
             Id = keys.EnrollmentId(villageCode, nik), NikKey = keys.RegistryKey(nik), Nik = nik,
             Name = person[(Domain.Nik.Length + 1)..], Occupation = s.Occupation,
-            MonthlyIncome = s.MonthlyIncome, Programs = s.Programs, MonthlyPremium = s.MonthlyPremium,
-            CoverageMonths = s.CoverageMonths, CoverageStart = s.CoverageStart, Status = s.Status,
-            EnrolledAt = s.EnrolledAt, UpdatedAt = s.UpdatedAt, WithdrawnAt = s.WithdrawnAt,
-            SettledEarlier = s.SettledEarlier, AgentId = s.AgentId, History = [.. s.History ?? []],
+            MonthlyIncome = s.MonthlyIncome, Programs = s.Programs, EnrolledAt = s.EnrolledAt, UpdatedAt = s.UpdatedAt,
+            WithdrawnAt = s.WithdrawnAt, SettledEarlier = settled, AgentId = s.AgentId, History = [.. s.History ?? []],
+            Blocks = [.. blocks],
         };
     }
+
+    private static int Pack(ProgramKey key) => key.Year * 100 + (int)key.Funder * 10 + (int)key.Cohort;
+
+    private static ProgramKey Unpack(int packed) => new(packed / 100, (FundingSource)(packed / 10 % 10), (Cohort)(packed % 10));
 
     private sealed record Page(int Index, List<StoredEnrollment> Items);
 }

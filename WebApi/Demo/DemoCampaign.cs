@@ -76,7 +76,7 @@ public sealed partial class DemoCampaign(IGrainFactory grains, RegionCatalog cat
                     if ((await grain.GetVillage()).Program is null)
                     {
                         var budget = 201_600L * random.Next(60, 160);
-                        await grain.SetProgram(new ProgramTerms(100, budget, 12, Domain.ProgramRules.DefaultFunding(village.Kind!.Value)), Demo);
+                        await grain.SetPrograms(null, [new ProgramRequest(100, budget, 12, Domain.ProgramRules.DefaultFunding(village.Kind!.Value).ToString())], Demo);
                     }
                     break;
                 }

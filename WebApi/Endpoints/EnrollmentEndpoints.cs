@@ -34,6 +34,9 @@ public static class EnrollmentEndpoints
         village.MapGet("/enrollments", List).WithName("listEnrollments").Requires(VillageAction.ReadPersonal)
             .WithSummary("The village's enrolments, NIK masked, paged with offset and limit.")
             .Produces<EnrollmentPage>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
+        village.MapGet("/enrollments/ending-soon", EndingSoon).WithName("listEndingSoon").Requires(VillageAction.ReadPersonal)
+            .WithSummary("Workers whose coverage ends within 30 days and is not renewed, soonest first: the ones to renew.")
+            .Produces<EnrollmentPage>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
         village.MapGet("/enrollments/{enrollmentId}", Get).WithName("getEnrollment").Requires(VillageAction.ReadPersonal)
             .WithSummary("One enrolment, NIK masked.")
             .Produces<EnrollmentView>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
@@ -107,6 +110,12 @@ public static class EnrollmentEndpoints
     {
         if (!Paging.TryRead(offset, limit, out var from, out var take)) return Paging.Problem(context);
         return TypedResults.Ok(await grains.Village(village.Code).ListEnrollments(from, take));
+    }
+
+    private static async Task<IResult> EndingSoon(VillageTarget village, HttpContext context, IGrainFactory grains, string? offset, string? limit)
+    {
+        if (!Paging.TryRead(offset, limit, out var from, out var take)) return Paging.Problem(context);
+        return TypedResults.Ok(await grains.Village(village.Code).ListEndingSoon(from, take));
     }
 
     private static async Task<IResult> Get(VillageTarget village, string enrollmentId, HttpContext context, IGrainFactory grains)

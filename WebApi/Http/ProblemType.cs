@@ -40,6 +40,11 @@ public sealed class ProblemType
     public static readonly ProblemType EnrolledElsewhere = Failure(FailureCode.EnrolledElsewhere, 409, "The worker is enrolled in another village");
     public static readonly ProblemType EnrollmentNotFound = Failure(FailureCode.EnrollmentNotFound, 404, "No such enrolment in this village");
     public static readonly ProblemType StorageUnavailable = Failure(FailureCode.StorageUnavailable, 503, "The ledger is briefly unavailable", retryAfterSeconds: 2);
+    public static readonly ProblemType InvalidYear = Failure(FailureCode.InvalidYear, 400, "The budget year is too far from today");
+    public static readonly ProblemType AlreadyCovered = Failure(FailureCode.AlreadyCovered, 409, "The worker is covered here by another programme");
+    public static readonly ProblemType ProgramNotChosen = Failure(FailureCode.ProgramNotChosen, 400, "Say which of the year's programmes");
+    public static readonly ProblemType DuplicateProgram = Failure(FailureCode.DuplicateProgram, 400, "Two programmes with the same funder");
+    public static readonly ProblemType InvalidDate = Failure(FailureCode.InvalidDate, 400, "The date is invalid");
 
     /// <summary>What HTTP itself refuses.</summary>
     public static readonly ProblemType MalformedRequest = new("malformed-request", 400, "The request body could not be read");
@@ -74,6 +79,11 @@ public sealed class ProblemType
         FailureCode.EnrolledElsewhere => EnrolledElsewhere,
         FailureCode.EnrollmentNotFound => EnrollmentNotFound,
         FailureCode.StorageUnavailable => StorageUnavailable,
+        FailureCode.InvalidYear => InvalidYear,
+        FailureCode.AlreadyCovered => AlreadyCovered,
+        FailureCode.ProgramNotChosen => ProgramNotChosen,
+        FailureCode.DuplicateProgram => DuplicateProgram,
+        FailureCode.InvalidDate => InvalidDate,
     };
 #pragma warning restore CS8524
 

@@ -41,6 +41,36 @@ public static class RequestBody
         }
     }
 
+    /// <summary>One object or an array of them (a request that may name several at once).</summary>
+    public static async Task<Read<T[]>> JsonOneOrManyAsync<T>(HttpContext context, long maximumBytes)
+    {
+        var body = await JsonAsync<JsonElement>(context, maximumBytes);
+        if (body.Problem is not null) return new(null, body.Problem);
+        var options = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        try
+        {
+            var many = body.Value.ValueKind == JsonValueKind.Array
+                ? body.Value.Deserialize<T[]>(options)
+                : body.Value.ValueKind == JsonValueKind.Object ? [body.Value.Deserialize<T>(options)!] : null;
+            if (many is null || many.Length == 0 || many.Any(static m => m is null))
+            {
+                return new(null, Problems.Result(ProblemType.MalformedRequest, "Send one object, or an array of at least one.", context));
+            }
+            return new(many, null);
+        }
+        catch (JsonException ex)
+        {
+            var where = ex.Path is { Length: > 0 } path ? $" at {path}" : "";
+            return new(null, Problems.Result(ProblemType.MalformedRequest, $"The body is not valid JSON for this request{where}: check the value types.", context));
+        }
+    }
+
+    /// <summary>A body that may be left out: no body (or an empty one) is <paramref name="absent"/>.</summary>
+    public static Task<Read<T>> OptionalJsonAsync<T>(HttpContext context, long maximumBytes, T absent) =>
+        context.Request.ContentLength == 0 || (context.Request.ContentLength is null && context.Request.ContentType is null)
+            ? Task.FromResult(new Read<T>(absent, null))
+            : JsonAsync<T>(context, maximumBytes);
+
     /// <summary>Applies a per-endpoint body limit; answers 413 at once when Content-Length already says too much.</summary>
     public static IResult? Limit(HttpContext context, long maximumBytes)
     {

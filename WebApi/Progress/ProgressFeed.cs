@@ -143,9 +143,9 @@ public sealed partial class ProgressFeed(
         foreach (var listener in watched.Listeners.Keys) listener.Writer.TryWrite(watched.Current);
     }
 
-    /// <summary>Versions only grow; a rebuilt rollup may turn complete, and a new day moves the daily window.</summary>
+    /// <summary>Days and versions only grow; a rebuilt rollup may turn complete.</summary>
     private static bool IsNewer(RegionProgress next, RegionProgress current) =>
-        next.Version > current.Version || (next.Version == current.Version && ((next.Complete && !current.Complete) || next.AsOf > current.AsOf));
+        next.IsNewerThan(current) || (next.Day == current.Day && next.Version == current.Version && ((next.Complete && !current.Complete) || next.AsOf > current.AsOf));
 
     private async Task RenewLoopAsync(CancellationToken stopping)
     {

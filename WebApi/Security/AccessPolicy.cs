@@ -10,6 +10,12 @@ public enum VillageAction
     Withdraw,
     /// <summary>The NIKs in full, for a BPJS collective registration.</summary>
     ExportPersonal,
+    /// <summary>Renew a village's workers into a year's programme.</summary>
+    Renew,
+    /// <summary>Start the renewal of every village of a region (a regency's job).</summary>
+    RenewRegion,
+    /// <summary>Be told whether a worker was covered on a day, and where (claims: deaths, work accidents).</summary>
+    LookupCoverage,
 }
 
 /// <summary>The policy's answer: allowed, not signed in (401), or outside one's role or region (403).</summary>
@@ -35,6 +41,9 @@ public static class AccessPolicy
     /// <summary>The roles that enrol workers (in the villages their tokens cover).</summary>
     public static readonly string[] Enrollers = [Roles.VillageOperator, Roles.PerisaiAgent];
 
+    /// <summary>The roles that ask whether a worker was covered on a day (the answer then limited to their region).</summary>
+    public static readonly string[] CoverageAskers = [Roles.BpjsBranch, .. Roles.Officers, Roles.VillageOperator, Roles.NationalMonitor, Roles.NationalAdmin];
+
     /// <summary>The roles that may look at anyone's import.</summary>
     public static readonly string[] NationalRoles = [Roles.NationalMonitor, Roles.NationalAdmin];
 
@@ -44,7 +53,10 @@ public static class AccessPolicy
     /// <summary>Whether a signed-in caller may do this in this region or village.</summary>
     public static bool Allows(Caller caller, VillageAction action, string code) => action switch
     {
-        VillageAction.ChangeProgram or VillageAction.Withdraw => caller.Has(Roles.VillageOperator) && caller.Covers(code),
+        VillageAction.ChangeProgram or VillageAction.Withdraw or VillageAction.Renew => caller.Has(Roles.VillageOperator) && caller.Covers(code),
+        VillageAction.RenewRegion => caller.HasAny([Roles.RegencyOfficer, Roles.ProvinceOfficer]) && caller.Covers(code),
+        VillageAction.LookupCoverage => caller.HasAny(NationalRoles)
+            || (caller.HasAny([Roles.VillageOperator, Roles.BpjsBranch, .. Roles.Officers]) && caller.Covers(code)),
         VillageAction.Enroll => caller.HasAny(Enrollers) && caller.Covers(code),
         VillageAction.ReadPersonal => caller.HasAny(NationalRoles)
             || (caller.HasAny([Roles.VillageOperator, Roles.PerisaiAgent, Roles.BpjsBranch, .. Roles.Officers]) && caller.Covers(code)),
@@ -59,6 +71,8 @@ public static class AccessPolicy
     public static string ActingRole(Caller caller, VillageAction action) => action switch
     {
         VillageAction.Enroll when !caller.Has(Roles.VillageOperator) => Roles.PerisaiAgent,
+        VillageAction.RenewRegion => caller.Has(Roles.RegencyOfficer) ? Roles.RegencyOfficer : Roles.ProvinceOfficer,
+        VillageAction.LookupCoverage => CoverageAskers.FirstOrDefault(caller.Has) ?? Roles.VillageOperator,
         _ => Roles.VillageOperator,
     };
 
@@ -74,6 +88,9 @@ public static class AccessPolicy
         VillageAction.ChangeProgram => "change the programme",
         VillageAction.Enroll => "enrol workers",
         VillageAction.ExportPersonal => "export NIKs",
+        VillageAction.Renew => "renew workers",
+        VillageAction.RenewRegion => "renew a region's workers",
+        VillageAction.LookupCoverage => "see a worker's coverage",
         _ => "withdraw workers",
     };
 }

@@ -119,9 +119,28 @@ public class EnrollmentRulesTests
     }
 
     [Fact]
-    public void An_income_below_the_minimum_is_refused_at_the_income_field()
+    public void An_income_below_the_minimum_is_accepted_and_priced_at_the_minimum()
     {
-        AssertRefusedAt(Request(income: 500_000), "monthlyIncome");
+        var valid = Valid(Request(income: 500_000));
+
+        Assert.Equal(500_000, valid.MonthlyIncome);
+        Assert.Equal(UsualMonthly, valid.Quote.Monthly);
+    }
+
+    [Fact]
+    public void A_negative_income_is_refused_at_the_income_field()
+    {
+        AssertRefusedAt(Request(income: -1), "monthlyIncome");
+    }
+
+    [Fact]
+    public void Village_apparatus_are_recorded_by_position_and_priced_on_their_allowance()
+    {
+        var valid = Valid(Request(income: 2_000_000, occupation: "Sekretaris Desa") with { Cohort = "apparatus" });
+
+        Assert.Equal((Cohort.Apparatus, "sekretaris-desa", 10_800L), (valid.Cohort, valid.Occupation, valid.Quote.Monthly));
+        AssertRefusedAt(Request(occupation: "nelayan") with { Cohort = "apparatus" }, "occupation");
+        AssertRefusedAt(Request() with { Cohort = "bpd" }, "cohort");
     }
 
     [Fact]

@@ -107,11 +107,51 @@ public class PremiumCalculatorTests
 
     [Theory]
     [InlineData(999_999)]
+    [InlineData(500_000)]
     [InlineData(0)]
-    [InlineData(-1_000_000)]
-    public void An_income_below_one_million_is_refused_naming_the_minimum(long income)
+    public void An_income_below_one_million_is_assessed_at_one_million_never_refused(long income)
     {
-        Assert.Equal(("The declared monthly income must be at least Rp1,000,000.", "monthlyIncome"), Refused(income, Usual));
+        Assert.Equal(new PremiumQuote(Jkk: 10_000, Jkm: 6_800, Jht: 0), Price(income));
+        Assert.Equal(new PremiumQuote(Jkk: 10_000, Jkm: 6_800, Jht: 20_000), Price(income, Usual | Programs.Jht));
+    }
+
+    [Fact]
+    public void A_negative_income_is_refused()
+    {
+        Assert.Equal(("The monthly income cannot be negative.", "monthlyIncome"), Refused(-1_000_000, Usual));
+    }
+
+    [Theory]
+    [InlineData(20_700_000)]
+    [InlineData(30_000_000)]
+    [InlineData(100_000_000)]
+    public void Jht_shares_the_ceiling_of_jkk(long income)
+    {
+        // JKK reaches its Rp207,000 at Rp20,700,000 (1%): JHT is 2% of the same capped income.
+        Assert.Equal(new PremiumQuote(Jkk: 207_000, Jkm: 6_800, Jht: 414_000), Price(income, Usual | Programs.Jht));
+    }
+
+    [Fact]
+    public void Village_apparatus_are_priced_as_wage_earners_on_their_allowance()
+    {
+        var calculator = new PremiumCalculator(new PremiumOptions());
+
+        Assert.True(calculator.TryPrice(Cohort.Apparatus, 2_000_000, Usual, out var quote, out _, out _));
+        Assert.Equal(new PremiumQuote(Jkk: 4_800, Jkm: 6_000, Jht: 0), quote);
+        Assert.True(calculator.TryPrice(Cohort.Apparatus, 2_000_000, Usual | Programs.Jht, out var withJht, out _, out _));
+        Assert.Equal(114_000, withJht.Jht);
+        // The BPU table would charge JKK 1% and JKM Rp6,800: about three times as much for JKK.
+        Assert.True(calculator.TryPrice(Cohort.Vulnerable, 2_000_000, Usual, out var bpu, out _, out _));
+        Assert.Equal(20_000, bpu.Jkk);
+    }
+
+    [Fact]
+    public void The_apparatus_rates_are_configuration()
+    {
+        var calculator = new PremiumCalculator(new PremiumOptions { Apparatus = new ApparatusPremiumOptions { JkkRateBasisPoints = 54 } });
+
+        Assert.True(calculator.TryPrice(Cohort.Apparatus, 2_000_000, Usual, out var quote, out _, out _));
+        Assert.Equal(10_800, quote.Jkk);
     }
 
     [Fact]

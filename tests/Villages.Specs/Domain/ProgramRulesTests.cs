@@ -8,7 +8,7 @@ namespace Villages.Specs.Domain;
 public class ProgramRulesTests
 {
     private static Failure? Check(ProgramTerms terms, VillageKind kind = VillageKind.Desa, long committed = 0) =>
-        ProgramChecks.Check(terms, kind, committed);
+        ProgramChecks.Check(Year2026(Enum.IsDefined(terms.FundingSource) ? terms.FundingSource : FundingSource.SD), terms, kind, committed);
 
     private static void AssertInvalid(ProgramTerms terms, string field)
     {

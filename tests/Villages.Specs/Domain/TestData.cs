@@ -1,5 +1,6 @@
 using Villages.Domain;
 using Villages.Privacy;
+using Villages.Regions;
 using Xunit;
 
 namespace Villages.Specs.Domain;
@@ -36,6 +37,9 @@ internal static class TestData
         int targetWorkers = 100, long budget = 20_160_000, int months = 12, FundingSource funding = FundingSource.SD) =>
         new(targetWorkers, budget, months, funding);
 
+    /// <summary>The 2026 programme for vulnerable workers, paid by a funder.</summary>
+    public static ProgramKey Year2026(FundingSource funding = FundingSource.SD) => new(2026, funding, Cohort.Vulnerable);
+
     /// <summary>A NIK of someone born on the given day (DDMMYY, 40 added to the day for women).</summary>
     public static string NikOf(DateOnly birth, bool female = false, int serial = 1, string area = "351001") =>
         $"{area}{birth.Day + (female ? 40 : 0):00}{birth.Month:00}{birth.Year % 100:00}{serial:0000}";
@@ -66,21 +70,60 @@ internal static class TestData
 
     public static readonly WorkerKeys Keys = new(Secret());
 
-    public static VillageLedger Ledger(ProgramTerms? program = null) =>
-        new(VillageCode, program ?? Campaign(), []);
+    public static VillageLedger Ledger(ProgramTerms? program = null)
+    {
+        var terms = program ?? Campaign();
+        return new(VillageCode, [new Programme(Year2026(terms.FundingSource), terms, Now, Now)], []);
+    }
 
-    public static VillageLedger LedgerWithoutProgram() => new(VillageCode, null, []);
+    public static VillageLedger LedgerWithoutProgram() => new(VillageCode, [], []);
+
+    /// <summary>The village opens the same programme for 2027 too.</summary>
+    public static VillageLedger With2027(this VillageLedger ledger, ProgramTerms? terms = null)
+    {
+        ledger.Apply(new Programme(new ProgramKey(2027, FundingSource.SD, Cohort.Vulnerable), terms ?? Campaign(), Now, Now));
+        return ledger;
+    }
+
+    // The figures of the 2026 programme, as the first release's ledger had them.
+    public static long Committed(this VillageLedger ledger) => ledger.CommittedTotal;
+    public static long Reserved(this VillageLedger ledger) => ledger.Programmes.Sum(p => ledger.Reserved(p.Key));
+    public static long Available(this VillageLedger ledger) => ledger.Programmes.Sum(p => ledger.Available(p.Key));
+    public static int Covered(this VillageLedger ledger, DateOnly? day = null) => ledger.CoveredOn(day ?? Today);
+    public static long MonthlyPremiums(this VillageLedger ledger, DateOnly? day = null) =>
+        ledger.Enrollments.Select(e => e.CoveringOn(day ?? Today)).Sum(static b => b?.MonthlyPremium ?? 0);
+
+    /// <summary>The programme of 2026 a village opens or changes, checked then recorded.</summary>
+    public static Failure? ChangeProgram(this VillageLedger ledger, ProgramTerms terms, VillageKind kind)
+    {
+        var key = Year2026(terms.FundingSource);
+        var failure = ledger.CheckProgram(key, terms, ProgramChecks, kind);
+        if (failure is null) ledger.Apply(new Programme(key, terms, Now, Now));
+        return failure;
+    }
 
     public static readonly ProgramRules ProgramChecks = new(new ProgramOptions());
 
-    /// <summary>What a village operator's call does: validate, plan, reserve, then apply.</summary>
+    /// <summary>What a village operator's call does: validate, choose the programme, plan, reserve, then apply.</summary>
     public static bool TryEnroll(this VillageLedger ledger, EnrollmentRequest request, DateTimeOffset at, out EnrollmentChange change, out Failure failure)
     {
-        var valid = Valid(request);
-        if (!ledger.TryPlan(valid, IdOf(request.Nik!), Keys.RegistryKey(request.Nik!), at, Operator, out change, out failure)) return false;
+        if (!ledger.TryPlan(request, at, out change, out failure)) return false;
         ledger.Reserve(change);
         ledger.Apply(change);
         return true;
+    }
+
+    /// <summary>Plans an enrolment into the year's only programme (as the grain chooses it).</summary>
+    public static bool TryPlan(this VillageLedger ledger, EnrollmentRequest request, DateTimeOffset at, out EnrollmentChange change, out Failure failure)
+    {
+        change = null!;
+        var valid = Valid(request);
+        var today = CoverageCalendar.LocalDate(at);
+        var held = ledger.Find(IdOf(request.Nik!));
+        ProgramKey program;
+        if (held is not null && held.HoldsOn(today)) program = held.CurrentOn(today).Program;
+        else if (!ProgramChecks.TryChoose(today.Year, null, null, ledger.Programmes.Select(static p => p.Key), VillageCode, out program, out failure)) return false;
+        return ledger.TryPlan(valid, program, false, IdOf(request.Nik!), Keys.RegistryKey(request.Nik!), at, Operator, out change, out failure);
     }
 
     public static EnrollmentChange Enroll(this VillageLedger ledger, EnrollmentRequest request, DateTimeOffset? at = null)
@@ -91,13 +134,13 @@ internal static class TestData
 
     public static EnrollmentChange Plan(this VillageLedger ledger, EnrollmentRequest request, DateTimeOffset? at = null)
     {
-        Assert.True(ledger.TryPlan(Valid(request), IdOf(request.Nik!), Keys.RegistryKey(request.Nik!), at ?? Now, Operator, out var change, out var failure), failure?.Detail);
+        Assert.True(ledger.TryPlan(request, at ?? Now, out var change, out var failure), failure?.Detail);
         return change;
     }
 
     public static Failure Refusal(this VillageLedger ledger, EnrollmentRequest request, DateTimeOffset? at = null)
     {
-        Assert.False(ledger.TryPlan(Valid(request), IdOf(request.Nik!), Keys.RegistryKey(request.Nik!), at ?? Now, Operator, out _, out var failure));
+        Assert.False(ledger.TryPlan(request, at ?? Now, out _, out var failure));
         return failure;
     }
 

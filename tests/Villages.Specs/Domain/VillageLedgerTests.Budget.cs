@@ -16,7 +16,7 @@ public partial class VillageLedgerTests
 
         var failure = ledger.Refusal(Request(Worker(101)));
 
-        Assert.Equal(20_160_000, ledger.Committed);
+        Assert.Equal(20_160_000, ledger.Committed());
         Assert.Equal(FailureCode.BudgetExceeded, failure.Code);
         Assert.Equal(0, failure.Remaining);
         Assert.Equal(UsualYear, failure.Needed);
@@ -33,7 +33,7 @@ public partial class VillageLedgerTests
         Assert.Equal((98_400L, UsualYear), (failure.Remaining, failure.Needed));
         Assert.Contains("Rp98,400", failure.Detail);
         Assert.Contains("Rp201,600", failure.Detail);
-        Assert.Contains("12 months", failure.Detail);
+        Assert.Contains("2026 SD programme", failure.Detail);
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public partial class VillageLedgerTests
         var failure = ledger.Refusal(Request(Worker(3)));
 
         Assert.Equal((0L, UsualYear), (failure.Remaining, failure.Needed));
-        Assert.Equal(2 * UsualYear, ledger.Committed + ledger.Reserved);
+        Assert.Equal(2 * UsualYear, ledger.Committed() + ledger.Reserved());
     }
 
     [Fact]
@@ -57,14 +57,14 @@ public partial class VillageLedgerTests
         for (var serial = 1; serial <= 10; serial++)
         {
             var income = serial % 2 == 0 ? 2_000_000 : LowestIncome;
-            if (ledger.TryPlan(Valid(Request(Worker(serial), income)), IdOf(Worker(serial)), Keys.RegistryKey(Worker(serial)), Now, Operator, out var change, out _))
+            if (ledger.TryPlan(Request(Worker(serial), income), Now, out var change, out _))
             {
                 ledger.Reserve(change);
                 if (serial % 3 != 0) ledger.Apply(change);
             }
-            Assert.InRange(ledger.Committed + ledger.Reserved, 0, program.BudgetAllocated);
+            Assert.InRange(ledger.Committed() + ledger.Reserved(), 0, program.BudgetAllocated);
         }
-        Assert.True(ledger.Available < UsualYear);
+        Assert.True(ledger.Available() < UsualYear);
     }
 
     [Fact]
@@ -85,14 +85,14 @@ public partial class VillageLedgerTests
     {
         var ledger = Ledger(Campaign(budget: 12 * 26_800));
         ledger.Enroll(Request(income: 2_000_000));
-        Assert.Equal(0, ledger.Available);
+        Assert.Equal(0, ledger.Available());
 
         var change = ledger.Enroll(Request(income: LowestIncome));
 
         Assert.Equal(EnrollmentResult.Repriced, change.Result);
         Assert.Equal(-120_000, change.BudgetDelta);
-        Assert.Equal(UsualYear, ledger.Committed);
-        Assert.Equal(120_000, ledger.Available);
+        Assert.Equal(UsualYear, ledger.Committed());
+        Assert.Equal(120_000, ledger.Available());
     }
 
     [Fact]
@@ -100,10 +100,10 @@ public partial class VillageLedgerTests
     {
         var ledger = LedgerWithoutProgram();
 
-        Assert.Null(ledger.ChangeProgram(Campaign(), ProgramChecks, VillageKind.Desa));
-        Assert.Null(ledger.ChangeProgram(Campaign(budget: 30_000_000), ProgramChecks, VillageKind.Desa));
+        Assert.Null(ledger.ChangeProgram(Campaign(), VillageKind.Desa));
+        Assert.Null(ledger.ChangeProgram(Campaign(budget: 30_000_000), VillageKind.Desa));
 
-        Assert.Equal(30_000_000, ledger.Program!.BudgetAllocated);
+        Assert.Equal(30_000_000, ledger.Programme(Year2026())!.Terms.BudgetAllocated);
     }
 
     [Fact]
@@ -113,23 +113,23 @@ public partial class VillageLedgerTests
         ledger.Enroll(Request(Worker(1)));
         ledger.Reserve(ledger.Plan(Request(Worker(2))));
 
-        var failure = ledger.ChangeProgram(Campaign(budget: UsualYear), ProgramChecks, VillageKind.Desa);
+        var failure = ledger.ChangeProgram(Campaign(budget: UsualYear), VillageKind.Desa);
 
         Assert.NotNull(failure);
         Assert.Equal(FailureCode.BudgetBelowCommitted, failure.Code);
         Assert.Equal((2 * UsualYear, UsualYear), (failure.Needed, failure.Remaining));
-        Assert.Equal(20_160_000, ledger.Program!.BudgetAllocated);
-        Assert.Null(ledger.ChangeProgram(Campaign(budget: 2 * UsualYear), ProgramChecks, VillageKind.Desa));
+        Assert.Equal(20_160_000, ledger.Programme(Year2026())!.Terms.BudgetAllocated);
+        Assert.Null(ledger.ChangeProgram(Campaign(budget: 2 * UsualYear), VillageKind.Desa));
     }
 
     [Fact]
-    public void A_kelurahan_cannot_change_to_village_budget_funding()
+    public void A_kelurahan_cannot_be_funded_from_a_village_budget()
     {
         var ledger = Ledger(Campaign(funding: FundingSource.SA));
 
-        var failure = ledger.ChangeProgram(Campaign(funding: FundingSource.SD), ProgramChecks, VillageKind.Kelurahan);
+        var failure = ledger.ChangeProgram(Campaign(funding: FundingSource.SD), VillageKind.Kelurahan);
 
         Assert.Equal(FailureCode.FundingSourceNotAllowed, failure?.Code);
-        Assert.Equal(FundingSource.SA, ledger.Program!.FundingSource);
+        Assert.Equal([FundingSource.SA], ledger.Programmes.Select(static p => p.Key.Funder));
     }
 }

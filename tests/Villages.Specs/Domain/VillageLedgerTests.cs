@@ -25,22 +25,23 @@ public partial class VillageLedgerTests
 
         Assert.Equal(EnrollmentResult.Created, change.Result);
         Assert.Equal(UsualYear, change.BudgetDelta);
-        Assert.Equal(UsualYear, ledger.Committed);
-        Assert.Equal(0, ledger.Reserved);
-        Assert.Equal(20_160_000 - UsualYear, ledger.Available);
-        Assert.Equal(1, ledger.ActiveCount);
-        Assert.Equal(UsualMonthly, ledger.MonthlyPremiums);
+        Assert.Equal(UsualYear, ledger.Committed());
+        Assert.Equal(0, ledger.Reserved());
+        Assert.Equal(20_160_000 - UsualYear, ledger.Available());
+        Assert.Equal(1, ledger.Covered());
+        Assert.Equal(UsualMonthly, ledger.MonthlyPremiums());
     }
 
     [Fact]
-    public void Coverage_runs_from_the_month_of_enrolment_for_the_programmes_months()
+    public void Coverage_runs_from_the_registration_day_to_the_end_of_the_last_paid_month()
     {
         var enrollment = Ledger(Campaign(months: 6)).Enroll(Request()).After;
 
-        Assert.Equal(new DateOnly(2026, 11, 1), enrollment.CoverageStart);
-        Assert.Equal(new DateOnly(2027, 4, 30), enrollment.CoverageEnd);
+        Assert.Equal(new DateOnly(2026, 11, 25), enrollment.Latest.Start);
+        Assert.Equal(new DateOnly(2026, 11, 1), enrollment.Latest.FirstMonth);
+        Assert.Equal(new DateOnly(2027, 4, 30), enrollment.Latest.End);
         Assert.Equal(6 * UsualMonthly, enrollment.Commitment);
-        Assert.Equal(EnrollmentStatus.Active, enrollment.Status);
+        Assert.Equal(EnrollmentStatus.Active, enrollment.StatusOn(Today));
         Assert.Equal(Now, enrollment.EnrolledAt);
     }
 
@@ -50,14 +51,14 @@ public partial class VillageLedgerTests
         var ledger = Ledger();
 
         var change = ledger.Plan(Request());
-        Assert.Equal((0L, 0L), (ledger.Committed, ledger.Reserved));
+        Assert.Equal((0L, 0L), (ledger.Committed(), ledger.Reserved()));
 
         ledger.Reserve(change);
-        Assert.Equal((0L, UsualYear), (ledger.Committed, ledger.Reserved));
-        Assert.Equal(20_160_000 - UsualYear, ledger.Available);
+        Assert.Equal((0L, UsualYear), (ledger.Committed(), ledger.Reserved()));
+        Assert.Equal(20_160_000 - UsualYear, ledger.Available());
 
         ledger.CancelReservation(change);
-        Assert.Equal((0L, 0L), (ledger.Committed, ledger.Reserved));
+        Assert.Equal((0L, 0L), (ledger.Committed(), ledger.Reserved()));
         Assert.Equal(0, ledger.Count);
     }
 
@@ -70,8 +71,8 @@ public partial class VillageLedgerTests
 
         ledger.Apply(change);
 
-        Assert.Equal((UsualYear, 0L), (ledger.Committed, ledger.Reserved));
-        Assert.True(ledger.HoldsWorker(Keys.RegistryKey(WomanNik)));
+        Assert.Equal((UsualYear, 0L), (ledger.Committed(), ledger.Reserved()));
+        Assert.True(ledger.HoldsWorker(Keys.RegistryKey(WomanNik), Today));
         Assert.Same(change.After, ledger.Find(IdOf(WomanNik)));
     }
 
@@ -111,11 +112,11 @@ public partial class VillageLedgerTests
 
         Assert.Equal(EnrollmentResult.Repriced, change.Result);
         Assert.Equal(12 * 10_000, change.BudgetDelta);
-        Assert.Equal(26_800, change.After.MonthlyPremium);
-        Assert.Equal(12 * 26_800, ledger.Committed);
-        Assert.Equal(26_800, ledger.MonthlyPremiums);
+        Assert.Equal(26_800, change.After.Latest.MonthlyPremium);
+        Assert.Equal(12 * 26_800, ledger.Committed());
+        Assert.Equal(26_800, ledger.MonthlyPremiums());
         Assert.Equal((Now, later), (change.After.EnrolledAt, change.After.UpdatedAt));
-        Assert.Equal(change.Before!.CoverageStart, change.After.CoverageStart);
+        Assert.Equal(change.Before!.Latest.Start, change.After.Latest.Start);
     }
 
     [Fact]
@@ -128,7 +129,7 @@ public partial class VillageLedgerTests
 
         Assert.Equal(EnrollmentResult.Repriced, change.Result);
         Assert.Equal(12 * 20_000, change.BudgetDelta);
-        Assert.Equal(12 * 36_800, ledger.Committed);
+        Assert.Equal(12 * 36_800, ledger.Committed());
     }
 
     [Theory]
@@ -145,6 +146,6 @@ public partial class VillageLedgerTests
         Assert.Equal(EnrollmentResult.Updated, change.Result);
         Assert.Equal(0, change.BudgetDelta);
         Assert.Equal((name, occupation, agent ?? "PRS-001"), (change.After.Name, change.After.Occupation, change.After.AgentId));
-        Assert.Equal(UsualYear, ledger.Committed);
+        Assert.Equal(UsualYear, ledger.Committed());
     }
 }

@@ -21,7 +21,7 @@ public sealed class BadInputTests(ApiFixture api)
         { "{\"nik\":\"3510014503900001\",\"name\":\"A\",\"occupation\":\"nelayan\",\"monthlyIncome\":1000000,\"programs\":[\"JKX\"]}", "application/json", "invalid-enrollment" },
         { "{\"nik\":\"3510014503900001\",\"name\":\"\",\"occupation\":\"nelayan\",\"monthlyIncome\":1000000}", "application/json", "invalid-enrollment" },
         { "{\"nik\":\"3510014503900001\",\"name\":\"A\",\"occupation\":\"astronaut\",\"monthlyIncome\":1000000}", "application/json", "invalid-enrollment" },
-        { "{\"nik\":\"3510014503900001\",\"name\":\"A\",\"occupation\":\"nelayan\",\"monthlyIncome\":500}", "application/json", "invalid-enrollment" },
+        { "{\"nik\":\"3510014503900001\",\"name\":\"A\",\"occupation\":\"nelayan\",\"monthlyIncome\":-500}", "application/json", "invalid-enrollment" },
         { "{\"nik\":\"3510014503900001\",\"name\":\"A\",\"occupation\":\"nelayan\",\"monthlyIncome\":1000000,\"programs\":[\"JKM\"]}", "application/json", "invalid-enrollment" },
         { "{\"nik\":\"3510014503900001\",\"name\":\"A\",\"occupation\":\"nelayan\",\"monthlyIncome\":1000000,\"agentId\":\"'; DROP TABLE x;--\"}", "application/json", "invalid-enrollment" },
         { "{\"name\":\"A\"}", "application/json", "invalid-nik" },

@@ -12,6 +12,9 @@ public abstract class OwnClusterTest(VillageCluster cluster) : IAsyncLifetime
 
     protected IGrainFactory Grains() => Cluster.Grains;
 
+    /// <summary>Today on the cluster's domain clock (WIB).</summary>
+    protected DateOnly Today => Villages.Domain.CoverageCalendar.LocalDate(Cluster.Clock.GetUtcNow());
+
     public Task InitializeAsync() => Cluster.InitializeAsync();
 
     public Task DisposeAsync() => Cluster.DisposeAsync();
@@ -25,7 +28,7 @@ public abstract class OwnClusterTest(VillageCluster cluster) : IAsyncLifetime
     {
         var workload = Workload(seed);
         await workload.RoundAsync(stepsEach);
-        var truth = await RollupTruth.ReadAsync(Grains(), workload.Villages);
+        var truth = await RollupTruth.ReadAsync(Grains(), workload.Villages, Today);
         await Rollups.AssertEveryLevelAsync(Grains, truth, "settled, before the disruption");
         return (workload, truth);
     }

@@ -31,7 +31,7 @@ public sealed class RollupCrashTests() : OwnClusterTest(new VillageCluster
         await work;
 
         Assert.True(rollups > 0, "the killed silo held no rollup");
-        var truth = await RollupTruth.ReadAsync(Grains(), workload.Villages);
+        var truth = await RollupTruth.ReadAsync(Grains(), workload.Villages, Today);
         // A national screen first: the nation and its provinces' reports, no lower region asked.
         Rollups.AssertAgree(await Rollups.SettleAsync(Grains, truth, [RegionCode.Nation]), $"the nation after losing {rollups} rollups");
         await Rollups.AssertEveryLevelAsync(Grains, truth, $"every level after losing {rollups} rollups ({workload})");
@@ -46,7 +46,7 @@ public sealed class RollupCrashTests() : OwnClusterTest(new VillageCluster
         await Cluster.Cluster.KillSiloAsync(victim); // at once: regions there may not have told their parents yet
 
         Assert.True(rollups > 0, "the killed silo held no rollup");
-        var truth = await RollupTruth.ReadAsync(Grains(), workload.Villages);
+        var truth = await RollupTruth.ReadAsync(Grains(), workload.Villages, Today);
         Rollups.AssertAgree(await Rollups.SettleAsync(Grains, truth, [RegionCode.Nation]), $"the nation after losing {rollups} rollups");
         await Rollups.AssertEveryLevelAsync(Grains, truth, $"every level after losing {rollups} rollups");
     }

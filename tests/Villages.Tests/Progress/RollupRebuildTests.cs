@@ -18,7 +18,7 @@ namespace Villages.Tests.Progress;
 public sealed class RollupRebuildTests() : OwnClusterTest(new VillageCluster())
 {
     private const int Seed = 9_001;
-    private const string RollupState = "rollup"; // RegionGrain's state name
+    private const string RollupState = "rollup.2"; // RegionGrain's state name
 
     [Fact]
     public async Task A_rollup_that_lost_its_memory_rebuilds_from_its_children_and_counts_nothing_twice()

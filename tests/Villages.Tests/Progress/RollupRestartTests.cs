@@ -26,7 +26,7 @@ public sealed class RollupRestartTests() : OwnClusterTest(new VillageCluster())
         await workload.RoundAsync(stepsEach: 4);
         await workload.MovesAsync(40);
         Assert.True(workload.Troubles == 0, workload.ToString());
-        await Rollups.AssertEveryLevelAsync(Grains, await RollupTruth.ReadAsync(Grains(), workload.Villages), "after more work");
+        await Rollups.AssertEveryLevelAsync(Grains, await RollupTruth.ReadAsync(Grains(), workload.Villages, Today), "after more work");
     }
 
     [Fact]
@@ -37,7 +37,7 @@ public sealed class RollupRestartTests() : OwnClusterTest(new VillageCluster())
 
         await Cluster.RestartAsync(); // at once: some regions still hold changes for their parents
 
-        var truth = await RollupTruth.ReadAsync(Grains(), workload.Villages);
+        var truth = await RollupTruth.ReadAsync(Grains(), workload.Villages, Today);
         // What a national screen sees: the nation and its provinces' reports, no lower region asked.
         Rollups.AssertAgree(await Rollups.SettleAsync(Grains, truth, [RegionCode.Nation]), "the nation after the restart");
         await Rollups.AssertEveryLevelAsync(Grains, truth, "every level after the restart");

@@ -20,14 +20,15 @@ public sealed class RollupTruth
     private static readonly RegionCatalog Catalog = RegionCatalog.Default;
     private readonly IReadOnlyDictionary<string, VillageTruth> _villages;
     private readonly Dictionary<string, RegionFigures> _expected = new(StringComparer.Ordinal);
+    private readonly DateOnly _today;
 
-    private RollupTruth(IReadOnlyDictionary<string, VillageTruth> villages) => _villages = villages;
+    private RollupTruth(IReadOnlyDictionary<string, VillageTruth> villages, DateOnly today) => (_villages, _today) = (villages, today);
 
     /// <summary>
     /// Asks every village for its snapshot and all its enrolments (withdrawn ones included); a
     /// village on a silo that just died is asked again until the cluster has moved it.
     /// </summary>
-    public static async Task<RollupTruth> ReadAsync(IGrainFactory grains, IEnumerable<string> villageCodes)
+    public static async Task<RollupTruth> ReadAsync(IGrainFactory grains, IEnumerable<string> villageCodes, DateOnly today)
     {
         var villages = new System.Collections.Concurrent.ConcurrentDictionary<string, VillageTruth>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(villageCodes, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (code, _) =>
@@ -37,10 +38,10 @@ public sealed class RollupTruth
                 var snapshot = await village.GetVillage();
                 var enrollments = await village.ListEnrollments(0, 100_000);
                 var history = await village.GetHistory(0, 1_000_000);
-                var days = history.Items.Where(static h => h.Kind == ChangeKind.Enrolled).Select(static h => CoverageCalendar.LocalDate(h.At)).ToList();
+                var days = history.Items.Where(static h => h.Kind is ChangeKind.Enrolled or ChangeKind.Renewed).Select(static h => CoverageCalendar.LocalDate(h.At)).ToList();
                 return new VillageTruth(snapshot, enrollments.Items, days);
             }, static _ => true, TimeSpan.FromMinutes(1)));
-        return new RollupTruth(villages);
+        return new RollupTruth(villages, today);
     }
 
     /// <summary>Every district, regency and province holding a village of the truth, and the nation: the regions to check.</summary>
@@ -71,25 +72,44 @@ public sealed class RollupTruth
             .Select(static v => new LaggingVillage(v.Snapshot.Code, v.Snapshot.Program!.TargetWorkers,
                 v.Enrollments.Count(static e => e.Status == EnrollmentStatus.Active)))
             .Where(static v => v.WorkersEnrolled < v.TargetWorkers);
-        return _expected[code] = new RegionFigures(
-            VillagesWithProgram: villages.Count,
-            VillagesAtTarget: villages.Count(static v => v.Enrollments.Count(static e => e.Status == EnrollmentStatus.Active) >= v.Snapshot.Program!.TargetWorkers),
-            WorkersEnrolled: active.Count,
-            WorkerTarget: villages.Sum(static v => (long)v.Snapshot.Program!.TargetWorkers),
-            BudgetAllocated: villages.Sum(static v => v.Snapshot.Program!.BudgetAllocated),
-            BudgetCommitted: all.Sum(static e => e.Commitment),
-            MonthlyPremiums: active.Sum(static e => e.MonthlyPremium),
-            Occupations: active.GroupBy(static e => e.Occupation).ToImmutableSortedDictionary(static g => g.Key, static g => g.Count(), StringComparer.Ordinal),
+        var today = _today;
+        var year = villages.Where(static v => v.Snapshot.Program is not null).ToList();
+        bool EnrolledIn(EnrollmentView e, int y) => e.Periods.Any(p => p.Year == y && p.CoverageEnd >= p.CoverageStart);
+        return _expected[code] = new RegionFigures
+        {
+            Workers = new CohortFigures
+            {
+                VillagesWithProgram = villages.Count,
+                VillagesAtTarget = villages.Count(static v => v.Enrollments.Count(static e => e.Status == EnrollmentStatus.Active) >= v.Snapshot.Program!.TargetWorkers),
+                WorkersCovered = active.Count,
+                WorkerTarget = villages.Sum(static v => (long)v.Snapshot.Program!.TargetWorkers),
+                EffectiveSixths = active.Sum(static e => (long)Math.Min(e.CoverageMonths, 6)),
+                EndingWithin30Days = active.Count(e => e.CoverageEnd >= today && e.CoverageEnd <= today.AddDays(29)),
+                BudgetAllocated = villages.Sum(static v => v.Snapshot.Program!.BudgetAllocated),
+                BudgetCommitted = all.Sum(static e => e.Commitment),
+                MonthlyPremiums = active.Sum(static e => e.MonthlyPremium),
+            },
+            Occupations = active.GroupBy(static e => e.Occupation).ToImmutableSortedDictionary(static g => g.Key, static g => g.Count(), StringComparer.Ordinal),
             // Every enrolment event counts on its day, a worker's return included (the audit trail only grows).
-            EnrollmentsPerDay: villages.SelectMany(static v => v.EnrolledDays).GroupBy(static d => d).ToImmutableSortedDictionary(static g => g.Key, static g => g.Count()),
-            TopAgents: [.. active.Where(static e => e.AgentId is not null).GroupBy(static e => e.AgentId!)
+            EnrollmentsPerDay = villages.SelectMany(static v => v.EnrolledDays).GroupBy(static d => d).ToImmutableSortedDictionary(static g => g.Key, static g => g.Count()),
+            TopAgents = [.. active.Where(static e => e.AgentId is not null).GroupBy(static e => e.AgentId!)
                 .Select(static g => new AgentResult(g.Key, g.Count(), g.Sum(static e => e.MonthlyPremium)))
                 .OrderByDescending(static a => a.Enrollments).ThenByDescending(static a => a.MonthlyPremiums)
                 .ThenBy(static a => a.AgentId, StringComparer.Ordinal).Take(Kept.TopAgents)],
             // Most workers short first, then the least progress, then by code.
-            MostLagging: [.. lagging.OrderByDescending(static v => v.Shortfall)
+            MostLagging = [.. lagging.OrderByDescending(static v => v.Shortfall)
                 .ThenBy(static v => (double)v.WorkersEnrolled / v.TargetWorkers)
-                .ThenBy(static v => v.Code, StringComparer.Ordinal).Take(Kept.LaggingKept)]);
+                .ThenBy(static v => v.Code, StringComparer.Ordinal).Take(Kept.LaggingKept)],
+            Years = year.Count == 0 ? ImmutableSortedDictionary<int, YearFigures>.Empty : ImmutableSortedDictionary<int, YearFigures>.Empty.Add(today.Year, new YearFigures
+            {
+                VillagesWithProgram = year.Count,
+                VillagesAtTarget = year.Count(v => v.Enrollments.Count(e => EnrolledIn(e, today.Year)) >= v.Snapshot.Program!.TargetWorkers),
+                WorkersEnrolled = year.Sum(v => v.Enrollments.Count(e => EnrolledIn(e, today.Year))),
+                WorkerTarget = year.Sum(static v => (long)v.Snapshot.Program!.TargetWorkers),
+                BudgetAllocated = year.Sum(static v => v.Snapshot.Program!.BudgetAllocated),
+                BudgetCommitted = year.Sum(static v => v.Snapshot.Program!.BudgetCommitted),
+            }),
+        };
     }
 
     /// <summary>Where a region's progress differs from the truth: its own figures, its list of children, each child's figures.</summary>
@@ -111,13 +131,17 @@ public sealed class RollupTruth
 
     private static readonly (string Name, Func<RegionFigures, object> Value)[] Fields =
     [
-        ("villagesWithProgram", static f => f.VillagesWithProgram),
-        ("villagesAtTarget", static f => f.VillagesAtTarget),
-        ("workersEnrolled", static f => f.WorkersEnrolled),
-        ("workerTarget", static f => f.WorkerTarget),
-        ("budgetAllocated", static f => f.BudgetAllocated),
-        ("budgetCommitted", static f => f.BudgetCommitted),
-        ("monthlyPremiums", static f => f.MonthlyPremiums),
+        ("villagesWithProgram", static f => f.Workers.VillagesWithProgram),
+        ("villagesAtTarget", static f => f.Workers.VillagesAtTarget),
+        ("workersEnrolled", static f => f.Workers.WorkersCovered),
+        ("workerTarget", static f => f.Workers.WorkerTarget),
+        ("budgetAllocated", static f => f.Workers.BudgetAllocated),
+        ("budgetCommitted", static f => f.Workers.BudgetCommitted),
+        ("monthlyPremiums", static f => f.Workers.MonthlyPremiums),
+        ("effectiveSixths", static f => f.Workers.EffectiveSixths),
+        ("endingWithin30Days", static f => f.Workers.EndingWithin30Days),
+        ("apparatus", static f => f.Apparatus.ToString()),
+        ("years", static f => string.Join(" ", f.Years.Select(static y => $"{y.Key}:{y.Value}"))),
         ("occupations", static f => string.Join(" ", f.Occupations.Select(static o => $"{o.Key}:{o.Value}"))),
         ("enrollmentsPerDay", static f => string.Join(" ", f.EnrollmentsPerDay.Select(static d => $"{d.Key:MM-dd}:{d.Value}"))),
         ("topAgents", static f => string.Join(" ", f.TopAgents.Select(static a => $"{a.AgentId}:{a.Enrollments}:{a.MonthlyPremiums}"))),

@@ -1,5 +1,6 @@
 using Villages.Domain;
 using Villages.Regions;
+using Villages.Tests.Infrastructure;
 
 namespace Villages.Tests.Progress;
 
@@ -153,7 +154,8 @@ internal sealed class VillageScript(string code, int index, int seed)
     {
         0 => Terms! with { TargetWorkers = 1 + _random.Next(30) },
         1 => Terms! with { BudgetAllocated = Budget(Terms.BudgetAllocated * (50 + _random.Next(130)) / 100) }, // sometimes below what is committed
-        _ => Terms! with { CoverageMonths = 1 + _random.Next(12), FundingSource = Funding() },
+        // A funder is a programme of its own: another funder opens a second programme, not a change of this one.
+        _ => Terms! with { CoverageMonths = 1 + _random.Next(12) },
     };
 
     private static long Budget(long amount) => Math.Max(1_000, amount / 1_000 * 1_000);
