@@ -16,17 +16,26 @@ public sealed class VillageCluster : IAsyncLifetime
 {
     private readonly string _serviceId = "villages-tests-" + Guid.NewGuid().ToString("N")[..8];
 
+    /// <summary>Rows of another deployment (a fixture): its service id (the default is a fresh one).</summary>
+    public string? ServiceIdOf { get; init; }
+
+    /// <summary>The privacy secret its rows were sealed with (the default is the test run's).</summary>
+    public string Secret { get; init; } = TestSecrets.Secret;
+
+    /// <summary>A database made beforehand (the default is a fresh one).</summary>
+    public string? Database { get; init; }
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
     public string ConnectionString { get; private set; } = null!;
 
     /// <summary>25 Nov 2026, 10:00 WIB at the start: an ordinary moment.</summary>
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 25, 3, 0, 0, TimeSpan.Zero));
 
-    public string ServiceId => _serviceId;
+    public string ServiceId => ServiceIdOf ?? _serviceId;
 
-    public Task<string?> RegistryHolderAsync(string nik) => RegistryRows.HolderAsync(ConnectionString, _serviceId, nik);
+    public Task<string?> RegistryHolderAsync(string nik) => RegistryRows.HolderAsync(ConnectionString, ServiceId, nik);
 
-    public Task LeaveClaimAsync(string nik, string villageCode) => RegistryRows.LeaveClaimAsync(ConnectionString, _serviceId, nik, villageCode);
+    public Task LeaveClaimAsync(string nik, string villageCode) => RegistryRows.LeaveClaimAsync(ConnectionString, ServiceId, nik, villageCode);
 
     public IGrainFactory Grains => Cluster.Client;
 
@@ -37,7 +46,7 @@ public sealed class VillageCluster : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        ConnectionString = await TestPostgres.CreateDatabaseAsync("grains");
+        ConnectionString = Database ?? await TestPostgres.CreateDatabaseAsync("grains");
         await StartAsync();
     }
 
@@ -59,11 +68,11 @@ public sealed class VillageCluster : IAsyncLifetime
     private async Task StartAsync()
     {
         var builder = new InProcessTestClusterBuilder((short)InitialSilos);
-        builder.Options.ServiceId = _serviceId;
+        builder.Options.ServiceId = ServiceId;
         var settings = new Dictionary<string, string?>
         {
             [$"ConnectionStrings:{PostgresConnection.Name}"] = ConnectionString,
-            ["Villages:Privacy:Secret"] = TestSecrets.Secret,
+            ["Villages:Privacy:Secret"] = Secret,
         };
         foreach (var (key, value) in Configuration) settings[key] = value;
         builder.ConfigureHost(host => host.Configuration.AddInMemoryCollection(settings));
