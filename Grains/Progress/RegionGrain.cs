@@ -39,6 +39,7 @@ internal sealed partial class RegionGrain(
     private IGrainTimer? _dayWatch;
     private DateTimeOffset _lastPush;
     private DateOnly _today;
+    private DateOnly _evaluatedOn;
 
     private ProgressOptions Options => options.Value;
 
@@ -234,19 +235,24 @@ internal sealed partial class RegionGrain(
 
     /// <summary>
     /// The region's figures today. A district reads each village's report on today's date (the
-    /// report carries its later figures); a higher region sums what its children last reported.
+    /// report carries its later figures); a higher region sums what its children last reported. A
+    /// higher region's figures are for the oldest day its children reported for: they are today's
+    /// (and complete) once every child heard of has reported today, as after midnight or a restart.
     /// </summary>
     private RegionProgress Progress()
     {
         var today = Today;
-        if (_progress is not null && _progress.Day == today) return _progress;
+        if (_progress is not null && _evaluatedOn == today) return _progress;
+        _evaluatedOn = today;
         var district = _region.Level == RegionLevel.District;
         var children = _region.Children
             .Select(c => _children.GetValueOrDefault(c.Code) ?? ChildReport.Empty(c.Code))
-            .Select(r => district ? new ChildReport { Code = r.Code, Figures = Figures.VillageOn(r, today, figures), Version = r.Version } : r)
+            .Select(r => district ? new ChildReport { Code = r.Code, Figures = Figures.VillageOn(r, today, figures), Version = r.Version, Day = today } : r)
             .ToImmutableArray();
+        var day = district || _children.Count == 0 ? today : _children.Values.Min(static c => c.Day);
+        if (day > today) day = today;
         var sum = Figures.Sum(children.Select(static c => c.Figures), today, figures);
-        return _progress = new RegionProgress(_region.Code, sum, children, children.Sum(static c => c.Version), clock.GetUtcNow(), !_rebuilding, today);
+        return _progress = new RegionProgress(_region.Code, sum, children, children.Sum(static c => c.Version), clock.GetUtcNow(), !_rebuilding && day == today, day);
     }
 
     private ChildReport ReportOf(RegionProgress progress) =>

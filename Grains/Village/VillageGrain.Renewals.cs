@@ -43,7 +43,11 @@ internal sealed partial class VillageGrain
         }
         else
         {
-            workers = [.. _ledger.Enrollments.Where(e => e.Latest.Program.Year == year - 1 && !e.Latest.Stopped).OrderBy(static e => e.EnrolledAt).ThenBy(static e => e.Id, StringComparer.Ordinal)];
+            // The previous year's workers, those renewed already included (they come back "already renewed");
+            // not those withdrawn or terminated in it (they were taken out).
+            workers = [.. _ledger.Enrollments
+                .Where(e => e.Blocks.Any(b => b.Program.Year == year - 1) && !(e.Latest.Program.Year == year - 1 && e.Latest.Stopped))
+                .OrderBy(static e => e.EnrolledAt).ThenBy(static e => e.Id, StringComparer.Ordinal)];
         }
         return RenewalAnswer.Of(year, await _inFlight.OneAtATime(workers.Select(static w => w.Id), () => RenewAsync(workers, year, funder, actor)));
     }

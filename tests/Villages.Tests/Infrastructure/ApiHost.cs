@@ -16,7 +16,8 @@ namespace Villages.Tests.Infrastructure;
 /// The real WebApi (co-hosting a silo) on Kestrel at a loopback port, on a fresh PostgreSQL
 /// database, configured exactly as Program does. Captures every log line and finished span.
 /// </summary>
-public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = null, string environment = "Development") : IAsyncLifetime
+/// <param name="clock">The domain clock the test moves (WIB days, coverage, budget years); the system's when null.</param>
+public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = null, string environment = "Development", TimeProvider? clock = null) : IAsyncLifetime
 {
     private WebApplication? _app;
 
@@ -70,6 +71,7 @@ public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = nul
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders().AddProvider(Logs);
+        if (clock is not null) builder.Services.AddKeyedSingleton(DomainClock.Key, clock);
         builder.AddVillagesWebApi();
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(Spans));
         _app = builder.Build();

@@ -30,6 +30,10 @@ public static class Workers
 
 public static class RegionsForTests
 {
+    public static readonly IReadOnlyList<string> Kelurahan = Regions.RegionCatalog.Default.AtLevel(Regions.RegionLevel.Village)
+        .Where(v => v.Code.StartsWith("35.10.", StringComparison.Ordinal) && v.Kind == VillageKind.Kelurahan)
+        .Select(v => v.Code).ToList();
+
     public static readonly IReadOnlyList<string> BanyuwangiDesa = Regions.RegionCatalog.Default.AtLevel(Regions.RegionLevel.Village)
         .Where(v => v.Code.StartsWith("35.10.", StringComparison.Ordinal) && v.Kind == VillageKind.Desa)
         .Select(v => v.Code).ToList();
