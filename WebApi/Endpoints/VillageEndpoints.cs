@@ -15,7 +15,7 @@ public static class VillageEndpoints
         var villages = app.MapGroup("/api/villages/{code}").WithTags("Villages").Guarded();
         villages.MapGet("", GetVillage).WithName("getVillage")
             .WithSummary("A village, its programme, its enrolment count and status.")
-            .Produces<VillageView>().ProducesProblem(400).ProducesProblem(404);
+            .Produces<VillageView>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(503);
         villages.MapPut("/program", PutProgram).WithName("putProgram").Requires(VillageAction.ChangeProgram)
             .WithSummary("Opens or changes the village's programme.")
             .Accepts<ProgramRequest>("application/json")
