@@ -29,7 +29,7 @@ public static class EnrollmentEndpoints
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(503);
         village.MapPost("/enrollments/batch", EnrollBatch).WithName("enrollBatch").Requires(VillageAction.Enroll)
             .WithSummary("Enrols many workers: a JSON array of enrolments, or text/csv with a header row.")
-            .Accepts<EnrollmentRequest[]>("application/json", "text/csv")
+            .Accepts<EnrollmentRequest[]>("application/json", "text/csv").WithNullableArrayItems()
             .Produces<BatchAnswer>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(413).ProducesProblem(415).ProducesProblem(503);
         village.MapGet("/enrollments", List).WithName("listEnrollments").Requires(VillageAction.ReadPersonal)
             .WithSummary("The village's enrolments, NIK masked, paged with offset and limit.")

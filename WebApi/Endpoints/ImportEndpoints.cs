@@ -28,7 +28,7 @@ public static class ImportEndpoints
             .WithSummary("The import's progress and counts.").Produces<ImportStatus>().ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(503);
         imports.MapGet("/{id}/report", Report).WithName("getImportReport").RequiresSignIn()
             .WithSummary("One line per row: created, unchanged, re-priced, updated, or why it was refused (CSV).")
-            .Produces(200, contentType: "text/csv").ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(503);
+            .Produces<string>(200, "text/csv").ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(503);
     }
 
     private static async Task<IResult> Start(HttpContext context, IGrainFactory grains, [FromServices] RegionCatalog catalog, [FromServices] Domain.EnrollmentOptions options)

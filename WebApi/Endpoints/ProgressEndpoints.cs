@@ -25,7 +25,7 @@ public static class ProgressEndpoints
         progress.MapGet("/stream", Stream).WithName("streamProgress")
             .WithSummary("Server-Sent Events: the region's progress now and at every change (coalesced), with a heartbeat.")
             .WithQueryParameter("region", "ID (the nation, the default), a province (PP), regency (PP.RR) or district (PP.RR.DD).", "35.10")
-            .Produces(200, contentType: "text/event-stream").ProducesProblem(400).ProducesProblem(404).ProducesProblem(503);
+            .Produces<string>(200, "text/event-stream").ProducesProblem(400).ProducesProblem(404).ProducesProblem(503);
         progress.MapGet("/{region}", Get).WithName("getProgress")
             .WithSummary("A province (PP), regency (PP.RR) or district (PP.RR.DD): its figures and each child region's. ID is the nation.")
             .Produces<ProgressJson>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(503);

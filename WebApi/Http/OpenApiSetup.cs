@@ -66,6 +66,17 @@ public static partial class OpenApiSetup
             return Task.CompletedTask;
         });
 
+    /// <summary>A JSON array body whose items may be null: each is answered on its own (a null row is refused alone).</summary>
+    public static RouteHandlerBuilder WithNullableArrayItems(this RouteHandlerBuilder endpoint) =>
+        endpoint.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            if (operation.RequestBody?.Content?.TryGetValue("application/json", out var media) == true && media.Schema is OpenApiSchema { Items: { } items } array)
+            {
+                array.Items = new OpenApiSchema { OneOf = [new OpenApiSchema { Type = JsonSchemaType.Null }, items] };
+            }
+            return Task.CompletedTask;
+        });
+
     private static void Describe(OpenApiDocument document)
     {
         document.Info = new OpenApiInfo
@@ -128,7 +139,7 @@ public static partial class OpenApiSetup
                 break;
             case OpenApiSchema inline:
                 CollectReferences(inline.Items, names);
-                foreach (var member in inline.Properties?.Values ?? []) CollectReferences(member, names);
+                foreach (var member in (inline.Properties?.Values ?? []).Concat(inline.OneOf ?? []).Concat(inline.AnyOf ?? [])) CollectReferences(member, names);
                 break;
         }
     }
@@ -143,6 +154,11 @@ public static partial class OpenApiSetup
         var path = context.Description.RelativePath ?? "";
         AddPathParameters(operation, path);
         DescribeQueryParameters(operation);
+        // A CSV body is text with a header row, whatever type the endpoint declared for its JSON twin.
+        if (operation.RequestBody?.Content?.TryGetValue("text/csv", out var csv) == true)
+        {
+            csv.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = "CSV (comma, semicolon or tab separated) with a header row; Indonesian headers are accepted." };
+        }
         operation.Responses ??= [];
         var problem = context.Document is { } document ? new OpenApiSchemaReference(nameof(Microsoft.AspNetCore.Mvc.ProblemDetails), document) : null;
         if (AccessFilter.NeedsToken(metadata))
