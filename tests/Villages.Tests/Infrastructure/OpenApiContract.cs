@@ -26,39 +26,26 @@ namespace Villages.Tests.Infrastructure;
 /// runs (400 for a NUL in the path, 414 for a huge query) is HTTP's, not an operation's, and is not. When the two disagree, fix the document (the endpoint's metadata in
 /// WebApi/Endpoints, or WebApi/Http/OpenApiSetup.cs), not the test.
 /// </summary>
-public sealed partial class OpenApiContract
+public sealed class OpenApiContract
 {
     private const string Draft202012 = "https://json-schema.org/draft/2020-12/schema";
-    private static readonly EvaluationOptions Evaluation = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
+    private static readonly EvaluationOptions Quick = new() { OutputFormat = OutputFormat.Flag, RequireFormatValidation = true };
+    private static readonly EvaluationOptions Detailed = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
 
-    private readonly List<Operation> _operations = [];
-    private readonly JsonObject _definitions;
-    private readonly ConcurrentDictionary<string, JsonSchema> _schemas = new();
+    /// <summary>Hosts that serve the same document share its operations and compiled schemas.</summary>
+    private static readonly ConcurrentDictionary<string, Compiled> Documents = new();
+
+    private readonly Compiled _compiled;
     private readonly ConcurrentQueue<string> _violations = new();
 
-    public OpenApiContract(string document)
-    {
-        var root = JsonNode.Parse(document)!.AsObject();
-        _definitions = (JsonObject)Prepare(root["components"]?["schemas"]?.DeepClone() ?? new JsonObject());
-        foreach (var (template, item) in root["paths"]!.AsObject())
-        {
-            foreach (var (method, operation) in item!.AsObject())
-            {
-                if (operation is not JsonObject node || node["responses"] is null) continue;
-                var segments = template.Split('/', StringSplitOptions.RemoveEmptyEntries);
-                var pattern = "^/" + string.Join('/', segments.Select(static s => s.StartsWith('{') ? "[^/]+" : Regex.Escape(s))) + "/?$";
-                _operations.Add(new Operation(method.ToUpperInvariant(), template, new Regex(pattern, RegexOptions.CultureInvariant),
-                    segments.Count(static s => !s.StartsWith('{')), node, node["operationId"]?.GetValue<string>() ?? $"{method} {template}"));
-            }
-        }
-    }
+    public OpenApiContract(string document) => _compiled = Documents.GetOrAdd(document, static text => new Compiled(text));
 
     /// <summary>Every violation seen, for a host to assert on when it stops (a test may have swallowed the exception).</summary>
     public IReadOnlyCollection<string> Violations => _violations;
 
     /// <summary>The operation a request reaches: the path template with the most literal segments wins (/stream over /{region}).</summary>
     public Operation? Find(string method, string path) =>
-        _operations.Where(o => o.Method == method && o.Pattern.IsMatch(path)).MaxBy(static o => o.Literals);
+        _compiled.Operations.Where(o => o.Method == method && o.Pattern.IsMatch(path)).MaxBy(static o => o.Literals);
 
     /// <summary>Checks one exchange; returns what disagrees with the document (and remembers it).</summary>
     public IReadOnlyList<string> Check(HttpRequestMessage request, string? requestJson, HttpResponseMessage response, string? responseJson)
@@ -175,32 +162,65 @@ public sealed partial class OpenApiContract
             problems.Add($"{what} is not JSON: {ex.Message}");
             return;
         }
-        var results = SchemaFor(key, schema).Evaluate(instance, Evaluation);
-        if (results.IsValid) return;
+        var compiled = _compiled.SchemaFor(key, schema);
+        if (compiled.Evaluate(instance, Quick).IsValid) return;
+        var results = compiled.Evaluate(instance, Detailed);
         var errors = (results.Details ?? []).Where(static d => d.Errors is { Count: > 0 })
             .SelectMany(static d => d.Errors!.Select(e => $"{(d.InstanceLocation.ToString() is { Length: > 0 } at ? at : "/")}: {e.Value}"))
             .Distinct().Take(8);
         problems.Add($"{what} does not match its schema:\n    {string.Join("\n    ", errors)}{Excerpt(json)}");
     }
 
-    /// <summary>The schema as JSON Schema 2020-12 (OpenAPI 3.1's dialect), component references turned into $defs.</summary>
-    private JsonSchema SchemaFor(string key, JsonNode schema) => _schemas.GetOrAdd(key, _ =>
+    /// <summary>A document's operations, and its schemas as JSON Schema 2020-12 (OpenAPI 3.1's dialect), built once.</summary>
+    private sealed class Compiled
     {
-        var root = new JsonObject
+        private readonly ConcurrentDictionary<string, JsonSchema> _schemas = new();
+        private readonly SchemaRegistry _registry = new();
+        private readonly Lock _building = new();
+        private readonly string _components;
+
+        public Compiled(string document)
         {
-            ["$schema"] = Draft202012,
-            ["$defs"] = _definitions.DeepClone(),
-            ["allOf"] = new JsonArray(Prepare(schema.DeepClone())),
-        };
-        var options = new BuildOptions { SchemaRegistry = new SchemaRegistry() };
-        return JsonSchema.Build(JsonSerializer.SerializeToElement(root), options, new Uri($"https://contract.test/{Guid.NewGuid():N}"));
-    });
+            var root = JsonNode.Parse(document)!.AsObject();
+            foreach (var (template, item) in root["paths"]!.AsObject())
+            {
+                foreach (var (method, operation) in item!.AsObject())
+                {
+                    if (operation is not JsonObject node || node["responses"] is null) continue;
+                    var segments = template.Split('/', StringSplitOptions.RemoveEmptyEntries);
+                    var pattern = "^/" + string.Join('/', segments.Select(static s => s.StartsWith('{') ? "[^/]+" : Regex.Escape(s))) + "/?$";
+                    Operations.Add(new Operation(method.ToUpperInvariant(), template, new Regex(pattern, RegexOptions.CultureInvariant),
+                        segments.Count(static s => !s.StartsWith('{')), node, node["operationId"]?.GetValue<string>() ?? $"{method} {template}"));
+                }
+            }
+            // The components once, as a schema resource of their own that every operation's schema refers to.
+            _components = $"https://contract.test/{Guid.NewGuid():N}/components";
+            var components = new JsonObject
+            {
+                ["$schema"] = Draft202012,
+                ["$id"] = _components,
+                ["$defs"] = Prepare(root["components"]?["schemas"]?.DeepClone() ?? new JsonObject(), _components),
+            };
+            JsonSchema.Build(JsonSerializer.SerializeToElement(components), new BuildOptions { SchemaRegistry = _registry }, new Uri(_components));
+        }
+
+        public List<Operation> Operations { get; } = [];
+
+        public JsonSchema SchemaFor(string key, JsonNode schema) => _schemas.GetOrAdd(key, _ =>
+        {
+            var root = new JsonObject { ["$schema"] = Draft202012, ["allOf"] = new JsonArray(Prepare(schema.DeepClone(), _components)) };
+            lock (_building)
+            {
+                return JsonSchema.Build(JsonSerializer.SerializeToElement(root), new BuildOptions { SchemaRegistry = _registry }, new Uri($"https://contract.test/{Guid.NewGuid():N}"));
+            }
+        });
+    }
 
     /// <summary>
-    /// Points references at $defs, and closes every object that lists its members (the document leaves
-    /// them open, so that clients tolerate members added later; the API itself must not send unnamed ones).
+    /// Points component references at the components' resource, and closes every object that lists its members (the
+    /// document leaves them open, so that clients tolerate members added later; the API itself must not send unnamed ones).
     /// </summary>
-    private static JsonNode Prepare(JsonNode node)
+    private static JsonNode Prepare(JsonNode node, string components)
     {
         switch (node)
         {
@@ -209,11 +229,11 @@ public sealed partial class OpenApiContract
                 {
                     if (name == "$ref" && value?.GetValue<string>() is { } reference && reference.StartsWith("#/components/schemas/", StringComparison.Ordinal))
                     {
-                        obj["$ref"] = "#/$defs/" + reference["#/components/schemas/".Length..];
+                        obj["$ref"] = components + "#/$defs/" + reference["#/components/schemas/".Length..];
                     }
                     else if (value is not null)
                     {
-                        Prepare(value);
+                        Prepare(value, components);
                     }
                 }
                 if (obj.ContainsKey("properties") && !obj.ContainsKey("additionalProperties") && !obj.ContainsKey("allOf")
@@ -223,7 +243,7 @@ public sealed partial class OpenApiContract
                 }
                 break;
             case JsonArray array:
-                foreach (var item in array) if (item is not null) Prepare(item);
+                foreach (var item in array) if (item is not null) Prepare(item, components);
                 break;
         }
         return node;
