@@ -99,11 +99,16 @@ public static class OpenApiFiles
 
     public static bool NodeInstalled() => FindOnPath("node") is not null;
 
-    /// <summary>Runs the pinned Redocly CLI, installing it from the lock file first when it is missing.</summary>
+    /// <summary>Runs the pinned Redocly CLI, installing it from the lock file first when it is missing or another version.</summary>
     public static async Task<(int Exit, string Stdout, string Stderr)> RedoclyAsync(string arguments)
     {
-        var cli = Path.Combine(LintTool, "node_modules", "@redocly", "cli", "bin", "cli.js");
-        if (!File.Exists(cli))
+        var installed = Path.Combine(LintTool, "node_modules", "@redocly", "cli");
+        var cli = Path.Combine(installed, "bin", "cli.js");
+        var pinned = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(LintTool, "package.json")))!["devDependencies"]!["@redocly/cli"]!.GetValue<string>();
+        var present = File.Exists(Path.Combine(installed, "package.json"))
+            ? JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(installed, "package.json")))!["version"]?.GetValue<string>()
+            : null;
+        if (!File.Exists(cli) || present != pinned)
         {
             var npm = FindOnPath("npm") ?? throw new InvalidOperationException("npm is needed to install the Redocly CLI (tests/openapi).");
             var install = await RunAsync(npm, "ci --no-audit --no-fund", LintTool);
