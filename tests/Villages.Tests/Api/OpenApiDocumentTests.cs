@@ -69,6 +69,7 @@ public static class OpenApiFiles
     private static string LintTool => Path.Combine(Root, "tests", "openapi");
 
     private static readonly JsonSerializerOptions Written = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static string Normalise(JsonNode document) => document.ToJsonString(Written) + "\n";
 
@@ -95,7 +96,7 @@ public static class OpenApiFiles
         }
     }
 
-    private static string Short(JsonNode? node) => node?.ToJsonString() is { } text ? (text.Length > 80 ? text[..80] + "..." : text) : "null";
+    private static string Short(JsonNode? node) => node?.ToJsonString(Compact) is { } text ? (text.Length > 80 ? text[..80] + "..." : text) : "null";
 
     public static bool NodeInstalled() => FindOnPath("node") is not null;
 
