@@ -60,6 +60,8 @@ public static class DevelopmentTokenEndpoint
             var token = issuer.Mint(request.Subject, request.Roles, request.Regions, request.AgentId, lifetime);
             return TypedResults.Ok(new TokenResponse(token, clock.GetUtcNow().UtcDateTime + lifetime));
         })
-        .WithTags("Development")
-        .WithSummary("Development only: a signed token for a role and region scope.");
+        .WithName("createDevelopmentToken").WithTags("Development")
+        .WithSummary("Development only: a signed token for a role and region scope.")
+        .Accepts<TokenRequest>("application/json")
+        .Produces<TokenResponse>().ProducesProblem(400).ProducesProblem(413).ProducesProblem(415);
 }

@@ -51,7 +51,8 @@ public static class DashboardSetup
         var about = new AboutJson(app.Environment.EnvironmentName, app.Services.GetService<DevelopmentTokenIssuer>() is not null,
             app.Services.GetRequiredService<Domain.EnrollmentOptions>().AllowedOccupations);
         app.MapGet("/api/about", () => TypedResults.Ok(about))
-            .WithTags("Dashboard").WithSummary("The environment, and whether POST /dev/tokens signs people in (Development only).");
+            .WithName("getAbout").WithTags("Dashboard")
+            .WithSummary("The environment, whether POST /dev/tokens signs people in (Development only), and the occupations a worker may have.");
         return app;
     }
 

@@ -29,23 +29,23 @@ public static class EnrollmentEndpoints
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(503);
         village.MapPost("/enrollments/batch", EnrollBatch).WithName("enrollBatch").Requires(VillageAction.Enroll)
             .WithSummary("Enrols many workers: a JSON array of enrolments, or text/csv with a header row.")
-            .Accepts<EnrollmentRequest[]>("application/json", "text/csv")
+            .Accepts<EnrollmentRequest[]>("application/json", "text/csv").WithNullableArrayItems()
             .Produces<BatchAnswer>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(413).ProducesProblem(415).ProducesProblem(503);
         village.MapGet("/enrollments", List).WithName("listEnrollments").Requires(VillageAction.ReadPersonal)
             .WithSummary("The village's enrolments, NIK masked, paged with offset and limit.")
-            .Produces<EnrollmentPage>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
+            .Produces<EnrollmentPage>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(503);
         village.MapGet("/enrollments/ending-soon", EndingSoon).WithName("listEndingSoon").Requires(VillageAction.ReadPersonal)
             .WithSummary("Workers whose coverage ends within 30 days and is not renewed, soonest first: the ones to renew.")
-            .Produces<EnrollmentPage>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
+            .Produces<EnrollmentPage>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(503);
         village.MapGet("/enrollments/{enrollmentId}", Get).WithName("getEnrollment").Requires(VillageAction.ReadPersonal)
             .WithSummary("One enrolment, NIK masked.")
-            .Produces<EnrollmentView>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
+            .Produces<EnrollmentView>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(503);
         village.MapDelete("/enrollments/{enrollmentId}", Withdraw).WithName("withdraw").Requires(VillageAction.Withdraw)
             .WithSummary("Withdraws a worker: the premium of coverage months not yet begun returns to the budget.")
             .Produces<WithdrawalOutcome>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(503);
         village.MapGet("/history", History).WithName("getHistory").Requires(VillageAction.ReadPersonal)
             .WithSummary("The village's audit trail, newest first: who changed what, when, under which trace.")
-            .Produces<HistoryPage>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
+            .Produces<HistoryPage>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(503);
     }
 
     private static async Task<IResult> Enroll(VillageTarget village, HttpContext context, IGrainFactory grains)

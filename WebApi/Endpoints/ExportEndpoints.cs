@@ -30,13 +30,13 @@ public static partial class ExportEndpoints
                 Export(target.Region, context, grains, logger))
             .WithName("exportVillage").Requires(VillageAction.ExportPersonal)
             .WithSummary("A village's active enrolments as CSV for a BPJS collective registration (NIK in full).")
-            .Produces(200, contentType: "text/csv").ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
+            .Produces<string>(200, "text/csv").ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(503);
         app.MapGroup("/api/regions/{code}").WithTags("Villages").Guarded()
             .MapGet("/enrollments/export", (RegionTarget target, HttpContext context, IGrainFactory grains, ILogger<ExportLog> logger) =>
                 Export(target.Region, context, grains, logger))
             .WithName("exportRegion").Requires(VillageAction.ExportPersonal).WithMetadata(DistrictOrRegency)
             .WithSummary("A district's or regency's active enrolments as CSV for a BPJS collective registration (NIK in full).")
-            .Produces(200, contentType: "text/csv").ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
+            .Produces<string>(200, "text/csv").ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(503);
     }
 
     /// <summary>Logger category for exports.</summary>

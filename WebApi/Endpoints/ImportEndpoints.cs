@@ -25,10 +25,10 @@ public static class ImportEndpoints
             .Accepts<string>("text/csv").Produces<ImportStatus>(202)
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(413).ProducesProblem(415).ProducesProblem(503);
         imports.MapGet("/{id}", Status).WithName("getImport").RequiresSignIn()
-            .WithSummary("The import's progress and counts.").Produces<ImportStatus>().ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
+            .WithSummary("The import's progress and counts.").Produces<ImportStatus>().ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(503);
         imports.MapGet("/{id}/report", Report).WithName("getImportReport").RequiresSignIn()
             .WithSummary("One line per row: created, unchanged, re-priced, updated, or why it was refused (CSV).")
-            .Produces(200, contentType: "text/csv").ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
+            .Produces<string>(200, "text/csv").ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(503);
     }
 
     private static async Task<IResult> Start(HttpContext context, IGrainFactory grains, [FromServices] RegionCatalog catalog, [FromServices] Domain.EnrollmentOptions options)

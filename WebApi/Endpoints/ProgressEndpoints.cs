@@ -21,19 +21,20 @@ public static class ProgressEndpoints
         var progress = app.MapGroup("/api/progress").WithTags("Progress").Guarded();
         progress.MapGet("", (HttpContext context, ProgressFeed feed) => Get(RegionTarget.Nation(context), context, feed))
             .WithName("getNationalProgress")
-            .WithSummary("The nation's progress and each province's.").Produces<ProgressJson>();
+            .WithSummary("The nation's progress and each province's.").Produces<ProgressJson>().ProducesProblem(503);
         progress.MapGet("/stream", Stream).WithName("streamProgress")
             .WithSummary("Server-Sent Events: the region's progress now and at every change (coalesced), with a heartbeat.")
-            .Produces(200, contentType: "text/event-stream").ProducesProblem(400).ProducesProblem(404);
+            .WithQueryParameter("region", "ID (the nation, the default), a province (PP), regency (PP.RR) or district (PP.RR.DD).", "35.10")
+            .Produces<string>(200, "text/event-stream").ProducesProblem(400).ProducesProblem(404).ProducesProblem(503);
         progress.MapGet("/{region}", Get).WithName("getProgress")
             .WithSummary("A province (PP), regency (PP.RR) or district (PP.RR.DD): its figures and each child region's. ID is the nation.")
-            .Produces<ProgressJson>().ProducesProblem(400).ProducesProblem(404);
+            .Produces<ProgressJson>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(503);
         progress.MapGet("/{region}/lagging", Lagging).WithName("getLagging")
             .WithSummary("Villages furthest behind their target (most workers short first), or with notStarted=true those without a programme.")
-            .Produces<LaggingJson>().ProducesProblem(400).ProducesProblem(404);
+            .Produces<LaggingJson>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(503);
         progress.MapGet("/{region}/agents", Agents).WithName("getAgents")
             .WithSummary("PERISAI agents' results in the region: active enrolments and monthly premiums, best first.")
-            .Produces<AgentJson[]>().ProducesProblem(400).ProducesProblem(404);
+            .Produces<AgentJson[]>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(503);
     }
 
     private static async Task<IResult> Get(RegionTarget target, HttpContext context, ProgressFeed feed)

@@ -18,7 +18,7 @@ public static class VillageEndpoints
         var villages = app.MapGroup("/api/villages/{code}").WithTags("Villages").Guarded();
         villages.MapGet("", GetVillage).WithName("getVillage")
             .WithSummary("A village, this year's programmes, its workers covered today and status.")
-            .Produces<VillageView>().ProducesProblem(400).ProducesProblem(404);
+            .Produces<VillageView>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(503);
         villages.MapPut("/program", (VillageTarget village, HttpContext context, IGrainFactory grains) => PutPrograms(village, null, context, grains))
             .WithName("putProgram").Requires(VillageAction.ChangeProgram)
             .WithSummary("Opens or changes this year's programme (WIB): one object, or an array of one per funder.")

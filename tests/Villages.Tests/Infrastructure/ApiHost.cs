@@ -14,7 +14,9 @@ namespace Villages.Tests.Infrastructure;
 
 /// <summary>
 /// The real WebApi (co-hosting a silo) on Kestrel at a loopback port, on a fresh PostgreSQL
-/// database, configured exactly as Program does. Captures every log line and finished span.
+/// database, configured exactly as Program does. Captures every log line and finished span. Every
+/// HttpClient it hands out checks each exchange against the OpenAPI document the service serves
+/// (<see cref="OpenApiContract"/>), so no API test passes on behaviour the document does not describe.
 /// </summary>
 /// <param name="clock">The domain clock the test moves (WIB days, coverage, budget years); the system's when null.</param>
 public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = null, string environment = "Development", TimeProvider? clock = null) : IAsyncLifetime
@@ -35,6 +37,9 @@ public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = nul
     public List<Activity> Spans { get; } = [];
     public IServiceProvider Services => _app!.Services;
 
+    /// <summary>The service's own OpenAPI document, read once when it first starts.</summary>
+    public OpenApiContract Contract { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         ConnectionString = await TestPostgres.CreateDatabaseAsync("api");
@@ -48,7 +53,12 @@ public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = nul
         await StartAsync();
     }
 
-    public async Task DisposeAsync() => await StopAsync();
+    public async Task DisposeAsync()
+    {
+        await StopAsync();
+        // A test may have caught the exception of the call that disagreed with the document: the host still tells.
+        if (Contract?.Violations is { Count: > 0 } violations) throw new OpenApiContractException([.. violations.Distinct()]);
+    }
 
     private async Task StartAsync()
     {
@@ -78,7 +88,12 @@ public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = nul
         _app.UseVillagesWebApi();
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Urls.First());
-        Anonymous = new HttpClient { BaseAddress = BaseAddress };
+        if (Contract is null)
+        {
+            using var plain = new HttpClient { BaseAddress = BaseAddress };
+            Contract = new OpenApiContract(await plain.GetStringAsync("/openapi/v1.json"));
+        }
+        Anonymous = NewClient();
         Http = _app.Services.GetService<DevelopmentTokenIssuer>() is null
             ? Anonymous
             : ClientFor(Token("test-operator", [WebSecurity.Roles.VillageOperator], [Regions.RegionCode.Nation]));
@@ -90,10 +105,13 @@ public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = nul
 
     public HttpClient ClientFor(string token)
     {
-        var client = new HttpClient { BaseAddress = BaseAddress };
+        var client = NewClient();
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         return client;
     }
+
+    /// <summary>A client of its own with no token, whose exchanges are checked against the OpenAPI document.</summary>
+    public HttpClient NewClient() => new(new ContractCheckingHandler(Contract)) { BaseAddress = BaseAddress };
 
     private async Task StopAsync()
     {

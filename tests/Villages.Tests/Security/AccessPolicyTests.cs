@@ -91,7 +91,7 @@ public sealed class AccessPolicyTests(ApiFixture api)
 
     private HttpClient Client(string who) => who switch
     {
-        "anonymous" => new HttpClient { BaseAddress = api.Host.BaseAddress },
+        "anonymous" => api.Host.NewClient(),
         "operator" => For(who, Roles.VillageOperator, Village),
         "agent" => For(who, Roles.PerisaiAgent, District, "PERISAI-3510-02"),
         "district-officer" => For(who, Roles.DistrictOfficer, District),
