@@ -25,7 +25,7 @@ public static class CoverageEndpoints
         coverage.MapGet("/lookups", Lookups).WithName("listCoverageLookups")
             .RequiresSignIn("The audit of coverage questions is for national monitors.", AccessPolicy.NationalRoles)
             .WithSummary("The coverage questions asked in a month (month=YYYY-MM, WIB), newest first: who asked, about whom (masked), for which day, and the answer.")
-            .Produces<CoverageLookupPage>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403);
+            .Produces<CoverageLookupPage>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(503);
     }
 
     private static async Task<IResult> Lookup(HttpContext context, IGrainFactory grains, [FromKeyedServices(DomainClock.Key)] TimeProvider clock, [Microsoft.AspNetCore.Mvc.FromServices] EnrollmentOptions options)

@@ -27,10 +27,10 @@ public static class RenewalEndpoints
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(413).ProducesProblem(415).ProducesProblem(503);
         var jobs = app.MapGroup("/api/renewals").WithTags("Renewals").Guarded();
         jobs.MapGet("/{id}", Status).WithName("getRenewalJob").RequiresSignIn()
-            .WithSummary("A renewal job's progress and counts.").Produces<RenewalJobStatus>().ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
+            .WithSummary("A renewal job's progress and counts.").Produces<RenewalJobStatus>().ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(503);
         jobs.MapGet("/{id}/report", Report).WithName("getRenewalJobReport").RequiresSignIn()
             .WithSummary("One line per worker (renewed, already renewed, held elsewhere, over budget, refused) and per village refused (CSV).")
-            .Produces(200, contentType: "text/csv").ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
+            .Produces<string>(200, "text/csv").ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(503);
     }
 
     private static async Task<IResult> Start(RegionTarget target, HttpContext context, IGrainFactory grains,

@@ -22,19 +22,19 @@ public static class VillageEndpoints
         villages.MapPut("/program", (VillageTarget village, HttpContext context, IGrainFactory grains) => PutPrograms(village, null, context, grains))
             .WithName("putProgram").Requires(VillageAction.ChangeProgram)
             .WithSummary("Opens or changes this year's programme (WIB): one object, or an array of one per funder.")
-            .Accepts<ProgramRequest>("application/json")
+            .Accepts<ProgramRequest>("application/json").WithOneOrManyBody()
             .Produces<VillageView>().Produces<VillageView>(201).ProducesProblem(400).ProducesProblem(401).ProducesProblem(403)
             .ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(503);
         villages.MapPut("/programs/{year}", (VillageTarget village, string year, HttpContext context, IGrainFactory grains) =>
                 TryYear(year, context, out var budgetYear, out var problem) ? PutPrograms(village, budgetYear, context, grains) : Task.FromResult(problem))
             .WithName("putYearProgram").Requires(VillageAction.ChangeProgram)
             .WithSummary("Opens or changes a budget year's programme: one object, or an array of one per funder (SD, SA, SL) and cohort.")
-            .Accepts<ProgramRequest>("application/json")
+            .Accepts<ProgramRequest>("application/json").WithOneOrManyBody()
             .Produces<VillageView>().Produces<VillageView>(201).ProducesProblem(400).ProducesProblem(401).ProducesProblem(403)
             .ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(503);
         villages.MapPost("/programs/{year}/renewals", Renew).WithName("renew").Requires(VillageAction.Renew)
             .WithSummary("Renews the previous year's workers (no body: all of them; or enrollmentIds) into this year's programme; one result per worker.")
-            .Accepts<RenewalRequest>("application/json")
+            .Accepts<RenewalRequest>("application/json").WithOptionalBody()
             .Produces<RenewalAnswer>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404)
             .ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(503);
         return villages;

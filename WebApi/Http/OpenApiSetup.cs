@@ -22,6 +22,8 @@ public static partial class OpenApiSetup
     [
         ("Villages", "A village, its programme and its enrolments (the NIK only in bodies, masked in answers), their audit trail and the BPJS collective exports."),
         ("Imports", "Regency-wide CSV imports: a job to start, watch and read a per-row report of."),
+        ("Renewals", "A regency's or district's renewal into a budget year: a job to start, watch and read a per-worker report of."),
+        ("Coverage", "Whether a worker is covered on a date, for BPJS branches and officers, each question audited."),
         ("Progress", "Live figures of the nation, a province, regency or district and of each child region, answered from memory, also as Server-Sent Events."),
         ("Dashboard", "What the monitoring page asks first."),
         ("Development", "The local token issuer, mapped only in the Development environment."),
@@ -74,6 +76,25 @@ public static partial class OpenApiSetup
             {
                 array.Items = new OpenApiSchema { OneOf = [new OpenApiSchema { Type = JsonSchemaType.Null }, items] };
             }
+            return Task.CompletedTask;
+        });
+
+    /// <summary>A JSON body that is one object or an array of them (the handler reads either).</summary>
+    public static RouteHandlerBuilder WithOneOrManyBody(this RouteHandlerBuilder endpoint) =>
+        endpoint.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            if (operation.RequestBody?.Content?.TryGetValue("application/json", out var media) == true && media.Schema is { } one)
+            {
+                media.Schema = new OpenApiSchema { OneOf = [one, new OpenApiSchema { Type = JsonSchemaType.Array, Items = one, MinItems = 1 }] };
+            }
+            return Task.CompletedTask;
+        });
+
+    /// <summary>A body that may be left out (the handler then reads its default).</summary>
+    public static RouteHandlerBuilder WithOptionalBody(this RouteHandlerBuilder endpoint) =>
+        endpoint.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            if (operation.RequestBody is OpenApiRequestBody body) body.Required = false;
             return Task.CompletedTask;
         });
 
