@@ -56,6 +56,7 @@ public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = nul
     public async Task DisposeAsync()
     {
         await StopAsync();
+        TestPostgres.Release(ConnectionString);
         // A test may have caught the exception of the call that disagreed with the document: the host still tells.
         if (Contract?.Violations is { Count: > 0 } violations) throw new OpenApiContractException([.. violations.Distinct()]);
     }

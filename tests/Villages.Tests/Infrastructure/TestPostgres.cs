@@ -1,4 +1,5 @@
 using System.Globalization;
+using Npgsql;
 using Villages.Silo.Storage;
 using Villages.Silo.Postgres;
 
@@ -30,13 +31,27 @@ public static class TestPostgres
     {
         var server = await GetServerAsync().ConfigureAwait(false);
         var name = UniqueName(prefix);
-        var connectionString = await server.CreateDatabaseAsync(name, ct).ConfigureAwait(false);
+        // Npgsql's pools are per connection string and outlive the host that used them: a burst of
+        // a hundred connections (a rebuild writing every region at once) would otherwise stay open
+        // for five minutes after its test, and the server's max_connections is shared by them all.
+        var connectionString = new NpgsqlConnectionStringBuilder(await server.CreateDatabaseAsync(name, ct).ConfigureAwait(false))
+        {
+            ConnectionIdleLifetime = 2,
+            ConnectionPruningInterval = 1,
+        }.ConnectionString;
         if (migrate)
         {
             await SchemaMigrator.ApplyAsync(connectionString, logger: null, ct).ConfigureAwait(false);
         }
 
         return connectionString;
+    }
+
+    /// <summary>Closes the idle connections of a database's pool now (a fixture is done with it).</summary>
+    public static void Release(string connectionString)
+    {
+        using var connection = new NpgsqlConnection(connectionString);
+        NpgsqlConnection.ClearPool(connection);
     }
 
     private static string UniqueName(string? prefix)

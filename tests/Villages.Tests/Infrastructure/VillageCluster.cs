@@ -63,6 +63,7 @@ public sealed class VillageCluster : IAsyncLifetime
         if (Cluster is null) return;
         await Cluster.StopAllSilosAsync();
         await Cluster.DisposeAsync();
+        TestPostgres.Release(ConnectionString);
     }
 
     private async Task StartAsync()
