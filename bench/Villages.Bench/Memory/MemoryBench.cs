@@ -55,7 +55,8 @@ public static class MemoryBench
         {
             // A kelurahan has no village budget: the regional one pays.
             var source = RegionCatalog.Default.Find(code)?.Kind == VillageKind.Kelurahan ? FundingSource.SA : FundingSource.SD;
-            await grains.GetGrain<IVillageGrain>(code).SetProgram(new ProgramTerms(options.Workers, options.Workers * BenchOptions.PremiumPerWorker, 12, source), actor);
+            await grains.GetGrain<IVillageGrain>(code).SetPrograms(null,
+                [new ProgramRequest(options.Workers, options.Workers * BenchOptions.PremiumPerWorker, 12, source.ToString())], actor);
         });
         Console.WriteLine($"  programmes opened in {clock.Elapsed.TotalSeconds:0.0} s");
         await SnapshotAsync(management, "programmes open", baseline, villages);

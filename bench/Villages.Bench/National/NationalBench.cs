@@ -118,6 +118,11 @@ public static class NationalBench
             baseUrl.ToString(), seed, codes.Length, options.Workers, options.Batch, clients, budget, cancelled,
             setup.Summary, enrol.Summary, total.TotalSeconds, memory, enrol.PeakRssBytes, size, sizeProblem, check, idle, programmesOpen, enrolled);
         NationalReport.Print(result);
+        if (options.Renew && !cancelled)
+        {
+            var renewal = await NationalRenewals.RunAsync(http, reads, baseUrl, opened, budget, options.Workers, clients, cpu, pids, ct);
+            result = result with { Renewal = renewal };
+        }
         if (service is not null)
         {
             Console.WriteLine();

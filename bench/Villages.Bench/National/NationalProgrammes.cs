@@ -9,23 +9,26 @@ namespace Villages.Bench.National;
 public sealed record SetupSummary(int Villages, int Created, int Changed, double Seconds, double PerSecond,
     SortedDictionary<string, long> Statuses, string? FirstProblem, CpuSplit? Cpu);
 
-/// <summary>Step 1 of a national run: a programme in every village, PUT /api/villages/{code}/program, with a progress line every 10 s.</summary>
+/// <summary>
+/// Step 1 of a national run: a programme in every village, PUT /api/villages/{code}/program (this
+/// year's; with a year, .../programs/{year}), with a progress line every 10 s.
+/// </summary>
 public static class NationalProgrammes
 {
     /// <summary>The villages whose programme is open (the only ones enrolled into), and the figures.</summary>
     public sealed record Setup(string[] Opened, SetupSummary Summary);
 
     public static async Task<Setup> OpenAsync(HttpClient http, Uri baseUrl, string[] codes, int workers, long budget,
-        int parallelism, CpuSampler cpu, IReadOnlyList<int> pids, CancellationToken ct)
+        int parallelism, CpuSampler cpu, IReadOnlyList<int> pids, CancellationToken ct, int? year = null, string step = "1.")
     {
         // No fundingSource: the service picks SD for a desa and SA for a kelurahan.
         var body = Encoding.UTF8.GetBytes($$"""{"targetWorkers":{{workers}},"budgetAllocated":{{budget}}}""");
-        var statuses = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var tally = new RequestTally();
         var ok = new bool[codes.Length];
-        string? firstProblem = null;
+        var path = year is { } y ? $"programs/{y}" : "program";
         long done = 0, created = 0, changed = 0;
         Console.WriteLine();
-        Console.WriteLine($"1. Opening programmes (PUT /api/villages/{{code}}/program, budget Rp{budget:N0}, target {workers}) in {codes.Length:N0} villages, {parallelism} at a time...");
+        Console.WriteLine($"{step} Opening programmes (PUT /api/villages/{{code}}/{path}, budget Rp{budget:N0}, target {workers}) in {codes.Length:N0} villages, {parallelism} at a time...");
         var clock = Stopwatch.StartNew();
         var first = cpu.Take();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -40,29 +43,17 @@ public static class NationalProgrammes
         {
             await Parallel.ForEachAsync(Enumerable.Range(0, codes.Length), new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct }, async (i, token) =>
             {
-                using var content = new ByteArrayContent(body);
-                content.Headers.ContentType = NationalBench.JsonType;
-                string key;
-                try
+                await tally.SendAsync(codes[i], async () =>
                 {
-                    using var response = await http.PutAsync(new Uri(baseUrl, $"/api/villages/{codes[i]}/program"), content, token);
-                    var status = (int)response.StatusCode;
-                    key = status.ToString(CultureInfo.InvariantCulture);
-                    if (status is 200 or 201)
-                    {
-                        ok[i] = true;
-                        if (status == 201) Interlocked.Increment(ref created);
-                        else Interlocked.Increment(ref changed);
-                    }
-                    else if (firstProblem is null)
-                    {
-                        var text = await response.Content.ReadAsStringAsync(token);
-                        Interlocked.CompareExchange(ref firstProblem, $"{status} for {codes[i]}: {BenchText.Truncate(text)}", null);
-                    }
-                }
-                catch (HttpRequestException ex) { key = $"error:{ex.HttpRequestError}"; Interlocked.CompareExchange(ref firstProblem, $"{key} for {codes[i]}: {ex.Message}", null); }
-                catch (TaskCanceledException) when (!token.IsCancellationRequested) { key = "timeout"; }
-                lock (statuses) statuses[key] = statuses.GetValueOrDefault(key) + 1;
+                    using var content = new ByteArrayContent(body);
+                    content.Headers.ContentType = NationalBench.JsonType;
+                    return await http.PutAsync(new Uri(baseUrl, $"/api/villages/{codes[i]}/{path}"), content, token);
+                }, response =>
+                {
+                    ok[i] = true;
+                    Interlocked.Increment(ref response.StatusCode == System.Net.HttpStatusCode.Created ? ref created : ref changed);
+                    return Task.CompletedTask;
+                }, token);
                 Interlocked.Increment(ref done);
             });
         }
@@ -73,11 +64,11 @@ public static class NationalProgrammes
         await stop.CancelAsync();
         await ticker;
         var seconds = clock.Elapsed.TotalSeconds;
-        var summary = new SetupSummary(codes.Length, (int)created, (int)changed, seconds, (created + changed) / seconds, statuses, firstProblem,
+        var summary = new SetupSummary(codes.Length, (int)created, (int)changed, seconds, (created + changed) / seconds, tally.Statuses, tally.FirstProblem,
             CpuSampler.Between(first, cpu.Take()));
         Console.WriteLine($"  {created + changed:N0}/{codes.Length:N0} programmes open ({created:N0} new, {changed:N0} changed) in {seconds:0.0} s = {summary.PerSecond:N0}/s; " +
-            $"statuses: {string.Join(", ", statuses.Select(s => $"{s.Key} x{s.Value:N0}"))}");
-        if (firstProblem is not null) Console.WriteLine($"  first problem: {firstProblem}");
+            $"statuses: {tally.Describe()}");
+        if (tally.FirstProblem is not null) Console.WriteLine($"  first problem: {tally.FirstProblem}");
         return new Setup([.. codes.Where((_, i) => ok[i])], summary);
     }
 }

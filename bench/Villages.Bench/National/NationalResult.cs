@@ -8,7 +8,7 @@ public sealed record NationalResult(
     MachineInfo Machine, BenchOptions Options, string Target, int Seed, int Villages, int Workers, int Batch, int Clients, long Budget, bool Cancelled,
     SetupSummary Setup, EnrolSummary Enrolment, double TotalSeconds,
     List<ProcessMemory> Memory, long PeakRssBytes, DatabaseSize? Database, string? DatabaseProblem, NationalCheck? Check,
-    ActivationMemory? IdleMemory, ActivationMemory? ProgrammesMemory, ActivationMemory? EnrolledMemory)
+    ActivationMemory? IdleMemory, ActivationMemory? ProgrammesMemory, ActivationMemory? EnrolledMemory, RenewalSummary? Renewal = null)
 {
     private static readonly JsonSerializerOptions JsonOptions = new()
     {

@@ -42,6 +42,8 @@ public sealed record BenchOptions
           --pids P[,Q...]      the service processes whose memory and CPU to report (default: every process
                                running Villages.Silo or Villages.WebApi on this machine)
           --connection-string CS  the service's database, for its size (default with --url: not measured)
+          --renew              then renew the nation: open next year's programme in every village and renew
+                               every worker into it (POST .../programs/{year}/renewals, one village per request)
           --seed, --token, --webapi-dll, --budget, --json, --ready-timeout as above
 
         memory: a silo in this process on a private PostgreSQL; the live heap per 10,000 active villages
@@ -80,6 +82,7 @@ public sealed record BenchOptions
     public int Batch { get; init; } = 100;
     public int[]? Pids { get; init; }
     public string? ConnectionString { get; init; }
+    public bool Renew { get; init; }
 
     /// <summary>The national mode's budget per village: --budget, else what --workers cost.</summary>
     public long NationalBudget => BudgetGiven ? Budget : Workers * PremiumPerWorker;
@@ -126,6 +129,7 @@ public sealed record BenchOptions
                 "--batch" => o with { Batch = Positive(arg, Value()) },
                 "--pids" => o with { Pids = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => Positive(arg, p))] },
                 "--connection-string" => o with { ConnectionString = Value() },
+                "--renew" => o with { Renew = true },
                 _ when !arg.StartsWith('-') => throw new ArgumentException($"Unknown mode '{arg}': 'single' (the default), 'national' or 'memory'."),
                 _ => throw new ArgumentException($"Unknown option '{arg}'."),
             };
