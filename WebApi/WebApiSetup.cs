@@ -50,6 +50,7 @@ public static class WebApiSetup
         app.MapImportEndpoints();
         app.MapCoverageEndpoints();
         app.MapRenewalEndpoints();
+        app.MapMoneyEndpoints();
         app.MapProgressEndpoints();
         return app;
     }

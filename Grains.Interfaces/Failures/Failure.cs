@@ -25,6 +25,10 @@ public enum FailureCode
     DuplicateProgram,
     /// <summary>A date that is not one (or too far from today) for a coverage question.</summary>
     InvalidDate,
+    /// <summary>A payment that cannot be recorded: no reference, a month outside the programme, an amount not above zero...</summary>
+    InvalidPayment,
+    /// <summary>A payment reference recorded before with another date, months or amount.</summary>
+    PaymentConflict,
 }
 
 /// <summary>
@@ -62,6 +66,8 @@ public static class FailureCodes
         FailureCode.ProgramNotChosen => "program-not-chosen",
         FailureCode.DuplicateProgram => "duplicate-program",
         FailureCode.InvalidDate => "invalid-date",
+        FailureCode.InvalidPayment => "invalid-payment",
+        FailureCode.PaymentConflict => "payment-conflict",
         _ => "unknown",
     };
 }

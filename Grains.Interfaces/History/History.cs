@@ -17,6 +17,14 @@ public enum ChangeKind
     Withdrawn = 6,
     /// <summary>A new period of coverage from another budget year's programme.</summary>
     Renewed = 7,
+    /// <summary>A payment to BPJS recorded for some months of a programme.</summary>
+    PaymentRecorded = 8,
+    /// <summary>Membership ended for arrears (berakhir kepesertaan), at WIB midnight, by the rules.</summary>
+    Terminated = 9,
+    /// <summary>A BPJS branch restored a terminated membership.</summary>
+    Reinstated = 10,
+    /// <summary>BPJS's result file confirmed (or refused) the registration.</summary>
+    Reconciled = 11,
 }
 
 /// <summary>

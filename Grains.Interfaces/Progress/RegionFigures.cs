@@ -46,7 +46,56 @@ public sealed record CohortFigures
     [Id(7)] public long BudgetCommitted { get; init; }
     /// <summary>The monthly premiums of the workers covered today.</summary>
     [Id(8)] public long MonthlyPremiums { get; init; }
+    /// <summary>What is due to BPJS and what is in arrears, on the day.</summary>
+    [Id(9)] public CohortMoney Money { get; init; } = CohortMoney.Zero;
+    /// <summary>Workers covered today whose registration BPJS confirmed (reconciliation); the rest are registered by the village only.</summary>
+    [Id(10)] public int ConfirmedByBpjs { get; init; }
 }
+
+/// <summary>The money side of a cohort's figures on a day: contributions due this month, arrears, memberships ended for them.</summary>
+[GenerateSerializer, Immutable, Alias("Villages.CohortMoney")]
+public sealed record CohortMoney
+{
+    public static readonly CohortMoney Zero = new();
+
+    /// <summary>Workers covered today whose programme has a month of theirs in arrears.</summary>
+    [Id(0)] public int WorkersInArrears { get; init; }
+    /// <summary>What this month's contributions make due to BPJS.</summary>
+    [Id(1)] public long AmountDueThisMonth { get; init; }
+    /// <summary>What was paid for this month's contributions so far.</summary>
+    [Id(2)] public long AmountPaidThisMonth { get; init; }
+    /// <summary>Unpaid contributions of months whose due date passed.</summary>
+    [Id(3)] public long AmountInArrears { get; init; }
+    /// <summary>Memberships ended for arrears this calendar year.</summary>
+    [Id(4)] public int TerminatedThisYear { get; init; }
+    /// <summary>Villages with contributions in arrears.</summary>
+    [Id(5)] public int VillagesInArrears { get; init; }
+    /// <summary>The most months in arrears of one programme (of any village below).</summary>
+    [Id(6)] public int MonthsInArrears { get; init; }
+
+    public CohortMoney Add(CohortMoney other) => new()
+    {
+        WorkersInArrears = WorkersInArrears + other.WorkersInArrears, AmountDueThisMonth = AmountDueThisMonth + other.AmountDueThisMonth,
+        AmountPaidThisMonth = AmountPaidThisMonth + other.AmountPaidThisMonth, AmountInArrears = AmountInArrears + other.AmountInArrears,
+        TerminatedThisYear = TerminatedThisYear + other.TerminatedThisYear, VillagesInArrears = VillagesInArrears + other.VillagesInArrears,
+        MonthsInArrears = Math.Max(MonthsInArrears, other.MonthsInArrears),
+    };
+}
+
+/// <summary>A village's money figures from a day on, until the next entry of its money timeline.</summary>
+[GenerateSerializer, Immutable, Alias("Villages.DatedMoney")]
+public sealed record DatedMoney(
+    [property: Id(0)] DateOnly From,
+    [property: Id(1)] CohortMoney Workers,
+    [property: Id(2)] CohortMoney Apparatus);
+
+/// <summary>A village with contributions in arrears: how much, how many months at most, how many workers.</summary>
+[GenerateSerializer, Immutable, Alias("Villages.VillageArrears")]
+public sealed record VillageArrears(
+    [property: Id(0)] string Code,
+    [property: Id(1)] long AmountInArrears,
+    [property: Id(2)] int MonthsInArrears,
+    [property: Id(3)] int WorkersInArrears);
 
 /// <summary>One budget year's programmes: who opened one, who reached its target with the workers enrolled into it.</summary>
 [GenerateSerializer, Immutable, Alias("Villages.YearFigures")]
@@ -83,6 +132,8 @@ public sealed record RegionFigures
     [Id(6)] public ImmutableSortedDictionary<int, YearFigures> Years { get; init; } = ImmutableSortedDictionary<int, YearFigures>.Empty;
     /// <summary>Village apparatus programmes by budget year.</summary>
     [Id(7)] public ImmutableSortedDictionary<int, YearFigures> ApparatusYears { get; init; } = ImmutableSortedDictionary<int, YearFigures>.Empty;
+    /// <summary>The villages with the most in arrears, worst first.</summary>
+    [Id(8)] public ImmutableArray<VillageArrears> MostInArrears { get; init; } = [];
 }
 
 /// <summary>A village's figures from a day on, until the next entry of its timeline.</summary>
@@ -112,6 +163,11 @@ public sealed record ChildReport
     [Id(5)] public ImmutableSortedDictionary<DateOnly, int> WorkersEnding { get; init; } = ImmutableSortedDictionary<DateOnly, int>.Empty;
     /// <summary>The same for village apparatus.</summary>
     [Id(6)] public ImmutableSortedDictionary<DateOnly, int> ApparatusEnding { get; init; } = ImmutableSortedDictionary<DateOnly, int>.Empty;
+    /// <summary>
+    /// A village's money figures from later days on (months beginning, due dates passing,
+    /// memberships ending for arrears), kept apart and small: most months change nothing.
+    /// </summary>
+    [Id(7)] public ImmutableArray<DatedMoney> MoneyLater { get; init; } = [];
 
     public bool IsNewerThan(ChildReport other) => Day > other.Day || (Day == other.Day && Version > other.Version);
 

@@ -50,6 +50,18 @@ public interface IVillageGrain : IGrainWithStringKey
     [Alias("Renew")]
     Task<RenewalAnswer> Renew(int year, RenewalRequest request, Actor actor);
 
+    /// <summary>A programme's months (what is due to BPJS, by when, what was paid) and arrears; the year's only one of the cohort unless named.</summary>
+    [Alias("GetDues")]
+    Task<DuesOutcome> GetDues(int year, string? fundingSource, string? cohort);
+
+    /// <summary>Records a payment to BPJS for months of a programme; the same reference again changes nothing.</summary>
+    [Alias("RecordPayment")]
+    Task<PaymentOutcome> RecordPayment(int year, PaymentRequest request, Actor actor);
+
+    /// <summary>Restores workers whose membership in a year's programme ended for arrears (a BPJS branch, once the late funds arrived).</summary>
+    [Alias("Reinstate")]
+    Task<ReinstatementAnswer> Reinstate(int year, ReinstatementRequest request, Actor actor);
+
     /// <summary>Whether this village covered the worker (by registry key) on a day; null when it never enrolled them.</summary>
     [Alias("CoverageOn")]
     Task<CoverageAnswer?> CoverageOn(string nikKey, DateOnly day);

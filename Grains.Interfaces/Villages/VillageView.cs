@@ -42,6 +42,11 @@ public sealed record ProgramView
     [Id(10)] public required int WorkersEnrolled { get; init; }
     /// <summary>Of them, the workers whose coverage from this programme runs today.</summary>
     [Id(11)] public required int WorkersCovered { get; init; }
+    /// <summary>Months whose due date passed without full payment to BPJS (details: GET .../programs/{year}/dues).</summary>
+    [Id(12)] public int MonthsInArrears { get; init; }
+    [Id(13)] public long AmountInArrears { get; init; }
+    /// <summary>What this month's contributions make due to BPJS.</summary>
+    [Id(14)] public long AmountDueThisMonth { get; init; }
 }
 
 /// <summary>

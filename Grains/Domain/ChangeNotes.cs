@@ -46,5 +46,15 @@ public static class ChangeNotes
 
     public static string Withdrawn(int monthsRefunded, long refund) => $"{monthsRefunded} months not begun refunded, {Rupiah.Format(refund)}";
 
+    public static string Terminated(CoverageBlock block, int monthsAllowed) =>
+        $"{block.Program}: more than {monthsAllowed} months in arrears, membership ended (berakhir kepesertaan); covered until {block.End:yyyy-MM-dd}";
+
+    public static string Reinstated(CoverageBlock block, string reason) => $"{block.Program}: membership restored, covered until {block.End:yyyy-MM-dd}; reason: {reason}";
+
+    public static string Payment(ProgramKey key, Payment p) =>
+        $"{key}: payment {p.Reference} of {Rupiah.Format(p.Amount)} for {string.Join(", ", p.Months.Select(static m => m.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture)))}, " +
+        $"paid on {p.PaidOn:yyyy-MM-dd}; expected {Rupiah.Format(p.Expected)}" +
+        (p.Amount > p.Expected ? $", overpaid {Rupiah.Format(p.Amount - p.Expected)}" : p.Amount < p.Expected ? $", underpaid {Rupiah.Format(p.Expected - p.Amount)}" : "");
+
     private static string Programs(Villages.Programs programs) => string.Join("+", ProgramNames.Of(programs));
 }

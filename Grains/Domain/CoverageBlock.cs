@@ -30,6 +30,8 @@ public sealed record CoverageBlock
     public DateOnly? StoppedOn { get; init; }
     /// <summary>Paid months given back to the budget when it stopped (those not begun).</summary>
     public int MonthsRefunded { get; init; }
+    /// <summary>The day a BPJS branch restored it after a termination for arrears: arrears are judged again only after it.</summary>
+    public DateOnly? ReinstatedOn { get; init; }
 
     /// <summary>The last day the paid months cover.</summary>
     public DateOnly PaidEnd => CoverageCalendar.End(FirstMonth, Months);
@@ -56,9 +58,26 @@ public sealed record CoverageBlock
     public EnrollmentStatus StatusOn(DateOnly day) => Stop switch
     {
         BlockStop.Withdrawn => EnrollmentStatus.Withdrawn,
-        BlockStop.Terminated => EnrollmentStatus.Terminated,
+        BlockStop.Terminated when StoppedOn <= day => EnrollmentStatus.Terminated,
         _ => End < day ? EnrollmentStatus.Ended : EnrollmentStatus.Active,
     };
+
+    /// <summary>
+    /// The months whose contributions the block owes BPJS: from its first paid month, those not
+    /// refunded, and for a membership ended for arrears only those begun before it ended.
+    /// </summary>
+    public IEnumerable<DateOnly> DueMonths()
+    {
+        for (var k = 0; k < Months - MonthsRefunded; k++)
+        {
+            var month = FirstMonth.AddMonths(k);
+            if (Stop == BlockStop.Terminated && StoppedOn is { } stopped && month >= stopped) yield break;
+            yield return month;
+        }
+    }
+
+    /// <summary>The last month it owes, whatever happens to it later (for counting its months in arrears).</summary>
+    public DateOnly LastPaidMonth => FirstMonth.AddMonths(Months - MonthsRefunded - 1);
 
     public CoveragePeriod ToPeriod(DateOnly today) => new()
     {

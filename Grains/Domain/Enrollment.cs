@@ -28,6 +28,12 @@ public sealed record Enrollment
     /// before a withdrawal): spent from the first block's programme.
     /// </summary>
     public long SettledEarlier { get; init; }
+    /// <summary>The worker's BPJS participant number (KPJ), once BPJS's result file confirmed the registration.</summary>
+    public string? Kpj { get; init; }
+    /// <summary>The day BPJS registered the worker, as its result file says.</summary>
+    public DateOnly? ConfirmedOn { get; init; }
+    /// <summary>Why BPJS refused the registration, when its result file did.</summary>
+    public string? BpjsRefusal { get; init; }
     /// <summary>The enrolment's audit trail, oldest first; only ever appended to.</summary>
     public ImmutableArray<Change> History { get; init; } = [];
 

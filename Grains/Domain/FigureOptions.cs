@@ -19,6 +19,10 @@ public sealed class FigureOptions
     [Range(1, 100_000)]
     public int LaggingKept { get; set; } = 500;
 
+    /// <summary>Villages in arrears kept per region, worst first: a regency's whole list.</summary>
+    [Range(1, 100_000)]
+    public int ArrearsKept { get; set; } = 500;
+
     /// <summary>"Ending soon": coverage ending within this many days from today (today included), not renewed.</summary>
     [Range(1, 366)]
     public int EndingWindowDays { get; set; } = 30;

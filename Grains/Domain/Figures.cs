@@ -5,9 +5,11 @@ namespace Villages.Domain;
 /// <summary>
 /// The arithmetic of rollups: a village's figures from its ledger on a day (and on every later day
 /// they change), a village's report read on a day, and the sum of children's figures. Pure, so the
-/// tests can compare any region with a brute-force sum.
+/// tests can compare any region with a brute-force sum. Coverage is read as it will stand if
+/// nothing more is paid (<see cref="VillageLedger.Projected"/>): a membership ending for arrears
+/// leaves the figures at its midnight like a coverage that ran out.
 /// </summary>
-public static class Figures
+public static partial class Figures
 {
     /// <summary>
     /// What one village tells its district: its figures today, its figures from every later day on
@@ -16,27 +18,35 @@ public static class Figures
     /// </summary>
     public static ChildReport Report(string code, VillageLedger ledger, DateOnly today, long version, FigureOptions options)
     {
-        var later = ChangeDates(ledger, today)
-            .Select(day => new DatedFigures(day, Current(code, ledger, day, options)))
-            .ToImmutableArray();
+        var projected = ledger.Projected.ToList();
+        var statements = Statements(ledger, projected);
+        var coverageDays = ChangeDates(ledger, projected, today);
+        var later = coverageDays.Select(day => new DatedFigures(day, Current(code, ledger, projected, statements, day, options))).ToImmutableArray();
         var (workers, apparatus) = Ends(ledger, today);
         return new ChildReport
         {
-            Code = code, Figures = OfVillage(code, ledger, today, options), Version = version, Later = later,
-            WorkersEnding = workers, ApparatusEnding = apparatus,
+            Code = code, Figures = OfVillage(code, ledger, projected, statements, today, options), Version = version, Later = later,
+            WorkersEnding = workers, ApparatusEnding = apparatus, MoneyLater = MoneyTimeline(projected, statements, today, coverageDays),
         };
     }
 
     /// <summary>A village's figures on a day (the ending-soon counts need its report: see <see cref="VillageOn"/>).</summary>
-    public static RegionFigures OfVillage(string code, VillageLedger ledger, DateOnly day, FigureOptions options) =>
-        Current(code, ledger, day, options) with
+    public static RegionFigures OfVillage(string code, VillageLedger ledger, DateOnly day, FigureOptions options)
+    {
+        var projected = ledger.Projected.ToList();
+        return OfVillage(code, ledger, projected, Statements(ledger, projected), day, options);
+    }
+
+    private static RegionFigures OfVillage(string code, VillageLedger ledger, List<Enrollment> projected, Dictionary<ProgramKey, ProgrammeDues> statements,
+        DateOnly day, FigureOptions options) =>
+        Current(code, ledger, projected, statements, day, options) with
         {
             EnrollmentsPerDay = ledger.EnrolledPerDay.Where(d => d.Key >= day.AddDays(1 - options.DaysKept) && d.Key <= day).ToImmutableSortedDictionary(),
             Years = YearsOf(ledger, Cohort.Vulnerable),
             ApparatusYears = YearsOf(ledger, Cohort.Apparatus),
         };
 
-    /// <summary>A village's report read on a day: the figures in force that day, with its workers ending within the window.</summary>
+    /// <summary>A village's report read on a day: the figures in force that day, with its workers ending within the window and its money.</summary>
     public static RegionFigures VillageOn(ChildReport report, DateOnly day, FigureOptions options)
     {
         var current = report.Figures;
@@ -45,11 +55,18 @@ public static class Figures
             if (later.From > day) break;
             current = later.Figures;
         }
+        var (workersMoney, apparatusMoney) = (report.Figures.Workers.Money, report.Figures.Apparatus.Money);
+        foreach (var later in report.MoneyLater)
+        {
+            if (later.From > day) break;
+            (workersMoney, apparatusMoney) = (later.Workers, later.Apparatus);
+        }
         var last = day.AddDays(options.EndingWindowDays - 1);
         return current with
         {
-            Workers = current.Workers with { EndingWithin30Days = Ending(report.WorkersEnding, day, last) },
-            Apparatus = current.Apparatus with { EndingWithin30Days = Ending(report.ApparatusEnding, day, last) },
+            Workers = current.Workers with { EndingWithin30Days = Ending(report.WorkersEnding, day, last), Money = workersMoney },
+            Apparatus = current.Apparatus with { EndingWithin30Days = Ending(report.ApparatusEnding, day, last), Money = apparatusMoney },
+            MostInArrears = InArrears(report.Code, workersMoney, apparatusMoney),
             EnrollmentsPerDay = report.Figures.EnrollmentsPerDay,
             Years = report.Figures.Years,
             ApparatusYears = report.Figures.ApparatusYears,
@@ -65,6 +82,7 @@ public static class Figures
         var days = new SortedDictionary<DateOnly, int>();
         var agents = new Dictionary<string, AgentResult>(StringComparer.Ordinal);
         var lagging = new List<LaggingVillage>();
+        var inArrears = new List<VillageArrears>();
         var years = new SortedDictionary<int, YearFigures>();
         var apparatusYears = new SortedDictionary<int, YearFigures>();
         var firstDay = today.AddDays(1 - options.DaysKept);
@@ -84,6 +102,7 @@ public static class Figures
                     : a;
             }
             lagging.AddRange(f.MostLagging);
+            inArrears.AddRange(f.MostInArrears);
             AddYears(years, f.Years);
             AddYears(apparatusYears, f.ApparatusYears);
         }
@@ -93,6 +112,7 @@ public static class Figures
             Occupations = occupations.ToImmutableSortedDictionary(StringComparer.Ordinal), EnrollmentsPerDay = days.ToImmutableSortedDictionary(),
             TopAgents = Top(agents.Values, options.TopAgents), MostLagging = MostLagging(lagging, options.LaggingKept),
             Years = years.ToImmutableSortedDictionary(), ApparatusYears = apparatusYears.ToImmutableSortedDictionary(),
+            MostInArrears = MostInArrears(inArrears, options.ArrearsKept),
         };
     }
 
@@ -104,12 +124,14 @@ public static class Figures
             .ThenBy(static v => v.Code, StringComparer.Ordinal)
             .Take(keep)];
 
-    /// <summary>The figures that move with the day: this year's programmes and the workers covered that day.</summary>
-    private static RegionFigures Current(string code, VillageLedger ledger, DateOnly day, FigureOptions options)
+    /// <summary>The figures that move with the day: this year's programmes, the workers covered that day, the money.</summary>
+    private static RegionFigures Current(string code, VillageLedger ledger, List<Enrollment> projected, Dictionary<ProgramKey, ProgrammeDues> statements,
+        DateOnly day, FigureOptions options)
     {
-        var covered = ledger.Enrollments.Select(e => (Enrollment: e, Block: e.CoveringOn(day))).Where(static c => c.Block is not null).ToList();
+        var covered = projected.Select(e => (Enrollment: e, Block: e.CoveringOn(day))).Where(static c => c.Block is not null).ToList();
         var vulnerable = covered.Where(static c => c.Block!.Program.Cohort == Villages.Cohort.Vulnerable).ToList();
-        var workers = CohortOn(ledger, Villages.Cohort.Vulnerable, day, vulnerable.Select(static c => c.Block!).ToList());
+        var (workersMoney, apparatusMoney) = (MoneyOn(Villages.Cohort.Vulnerable, projected, statements, day), MoneyOn(Villages.Cohort.Apparatus, projected, statements, day));
+        var workers = CohortOn(ledger, Villages.Cohort.Vulnerable, day, vulnerable) with { Money = workersMoney };
         var lagging = workers.VillagesWithProgram == 1 && workers.WorkersCovered < workers.WorkerTarget
             ? ImmutableArray.Create(new LaggingVillage(code, (int)workers.WorkerTarget, workers.WorkersCovered))
             : [];
@@ -117,17 +139,19 @@ public static class Figures
         {
             Workers = workers,
             Apparatus = CohortOn(ledger, Villages.Cohort.Apparatus, day,
-                [.. covered.Where(static c => c.Block!.Program.Cohort == Villages.Cohort.Apparatus).Select(static c => c.Block!)]),
+                [.. covered.Where(static c => c.Block!.Program.Cohort == Villages.Cohort.Apparatus)]) with { Money = apparatusMoney },
             Occupations = vulnerable.GroupBy(static c => c.Enrollment.Occupation, StringComparer.Ordinal)
                 .ToImmutableSortedDictionary(static g => g.Key, static g => g.Count(), StringComparer.Ordinal),
             TopAgents = Top(vulnerable.Where(static c => c.Enrollment.AgentId is not null).GroupBy(static c => c.Enrollment.AgentId!, StringComparer.Ordinal)
                 .Select(static g => new AgentResult(g.Key, g.Count(), g.Sum(static c => c.Block!.MonthlyPremium))), options.TopAgents),
             MostLagging = lagging,
+            MostInArrears = InArrears(code, workersMoney, apparatusMoney),
         };
     }
 
-    private static CohortFigures CohortOn(VillageLedger ledger, Cohort cohort, DateOnly day, IReadOnlyList<CoverageBlock> covered)
+    private static CohortFigures CohortOn(VillageLedger ledger, Cohort cohort, DateOnly day, IReadOnlyList<(Enrollment Enrollment, CoverageBlock? Block)> coveredWorkers)
     {
+        var covered = coveredWorkers.Select(static c => c.Block!).ToList();
         var programmes = ledger.ProgrammesOf(day.Year, cohort).ToList();
         var target = programmes.Sum(static p => p.Terms.TargetWorkers);
         return new CohortFigures
@@ -139,6 +163,7 @@ public static class Figures
             BudgetAllocated = programmes.Sum(static p => p.Terms.BudgetAllocated),
             BudgetCommitted = programmes.Sum(p => ledger.Committed(p.Key)),
             MonthlyPremiums = covered.Sum(static b => b.MonthlyPremium),
+            ConfirmedByBpjs = coveredWorkers.Count(c => c.Enrollment.ConfirmedOn is { } confirmed && confirmed <= day),
         };
     }
 
@@ -157,11 +182,11 @@ public static class Figures
                 };
             });
 
-    /// <summary>The later days on which a village's figures change: coverage starting or ending, a budget year beginning.</summary>
-    private static IEnumerable<DateOnly> ChangeDates(VillageLedger ledger, DateOnly today)
+    /// <summary>The later days on which a village's coverage figures change: coverage starting or ending, a budget year beginning.</summary>
+    private static SortedSet<DateOnly> ChangeDates(VillageLedger ledger, List<Enrollment> projected, DateOnly today)
     {
         var days = new SortedSet<DateOnly>();
-        foreach (var block in ledger.Enrollments.SelectMany(static e => e.Blocks))
+        foreach (var block in projected.SelectMany(static e => e.Blocks))
         {
             if (block.End < block.Start) continue;
             if (block.Start > today) days.Add(block.Start);
@@ -228,6 +253,7 @@ public static class Figures
         {
             VillagesWithProgram = Figures.VillagesWithProgram + f.VillagesWithProgram, VillagesAtTarget = Figures.VillagesAtTarget + f.VillagesAtTarget,
             WorkersCovered = Figures.WorkersCovered + f.WorkersCovered, WorkerTarget = Figures.WorkerTarget + f.WorkerTarget,
+            Money = Figures.Money.Add(f.Money), ConfirmedByBpjs = Figures.ConfirmedByBpjs + f.ConfirmedByBpjs,
             EffectiveSixths = Figures.EffectiveSixths + f.EffectiveSixths, EndingWithin30Days = Figures.EndingWithin30Days + f.EndingWithin30Days,
             BudgetAllocated = Figures.BudgetAllocated + f.BudgetAllocated, BudgetCommitted = Figures.BudgetCommitted + f.BudgetCommitted,
             MonthlyPremiums = Figures.MonthlyPremiums + f.MonthlyPremiums,

@@ -23,7 +23,7 @@ public sealed record Withdrawal(Enrollment Before, Enrollment After, long Refund
 /// takes today's date (WIB) from the caller. Invariant: for every programme, committed + reserved
 /// never exceeds its allocated budget.
 /// </summary>
-public sealed class VillageLedger
+public sealed partial class VillageLedger
 {
     private readonly Dictionary<ProgramKey, Programme> _programmes = [];
     private readonly Dictionary<ProgramKey, long> _committed = [];
@@ -33,9 +33,10 @@ public sealed class VillageLedger
     // Days come from the audit trail, which only grows: a worker who returns adds a day, never moves one.
     private readonly Dictionary<DateOnly, int> _enrolledPerDay = [];
 
-    public VillageLedger(string villageCode, IEnumerable<Programme> programmes, IEnumerable<Enrollment> enrollments)
+    public VillageLedger(string villageCode, IEnumerable<Programme> programmes, IEnumerable<Enrollment> enrollments, DuesRules? dues = null)
     {
         VillageCode = villageCode;
+        Dues = dues ?? DuesRules.Default;
         foreach (var programme in programmes) _programmes[programme.Key] = programme;
         foreach (var enrollment in enrollments) Put(enrollment);
     }
@@ -92,7 +93,11 @@ public sealed class VillageLedger
     public Failure? CheckProgram(ProgramKey key, ProgramTerms terms, ProgramRules rules, VillageKind kind) =>
         rules.Check(key, terms, kind, Committed(key) + _reserved.GetValueOrDefault(key));
 
-    public void Apply(Programme programme) => _programmes[programme.Key] = programme;
+    public void Apply(Programme programme)
+    {
+        _programmes[programme.Key] = programme;
+        _ending = null;
+    }
 
     /// <summary>
     /// Plans an enrolment call into a programme. A worker this village holds (covered today or by a
@@ -211,6 +216,7 @@ public sealed class VillageLedger
         {
             if (!block.RunsOnOrAfter(today)) return block;
             var notBegun = block.Start > today ? block.Months : block.Months - CoverageCalendar.MonthsBegun(block.FirstMonth, block.Months, today);
+            if (!Dues.RefundUnbegunMonths) notBegun = 0; // the agreement with the branch keeps prepaid months
             refunded += notBegun;
             refund += notBegun * block.MonthlyPremium;
             return block with { Stop = BlockStop.Withdrawn, StoppedOn = block.Start > today ? block.Start : today, MonthsRefunded = notBegun };
@@ -293,6 +299,7 @@ public sealed class VillageLedger
 
     private void Put(Enrollment enrollment)
     {
+        _ending = null;
         if (_byId.TryGetValue(enrollment.Id, out var old)) Tally(old, -1);
         _byId[enrollment.Id] = enrollment;
         _byNikKey[enrollment.NikKey] = enrollment;

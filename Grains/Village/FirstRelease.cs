@@ -6,7 +6,8 @@ namespace Villages.Village;
 /// Rows written by the first release, read by this one. It kept one programme per village and one
 /// block per enrolment (its start was the first day of the month of registration):
 /// - the programme becomes the programme of the budget year it was opened in (WIB), for vulnerable
-///   workers, with its funding source;
+///   workers, with its funding source; it committed its budget as prepaid, so its months count as
+///   paid (<see cref="Programme.Prepaid"/>) and its workers are never taken for arrears;
 /// - an enrolment's block belongs to that programme; its coverage starts on the registration day
 ///   (a returning worker's too: the month it came back in was paid already), pays its months from
 ///   the stored first month, and a withdrawal stops it on the day it was made;
@@ -18,12 +19,10 @@ internal static class FirstRelease
 {
     public static IEnumerable<Programme> Programmes(VillageProgramState header)
     {
-        if (header.Programmes is { } programmes)
-        {
-            return programmes.Select(static p => new Programme(p.Key, p.Terms, p.OpenedAt, p.UpdatedAt));
-        }
+        if (header.Programmes is { } programmes) return programmes.Select(VillageStore.Programme);
         return header.Program is { } terms
-            ? [new Programme(ProgramOf(header)!, terms, header.OpenedAt ?? DateTimeOffset.UnixEpoch, header.UpdatedAt ?? header.OpenedAt ?? DateTimeOffset.UnixEpoch)]
+            ? [new Programme(ProgramOf(header)!, terms, header.OpenedAt ?? DateTimeOffset.UnixEpoch, header.UpdatedAt ?? header.OpenedAt ?? DateTimeOffset.UnixEpoch)
+                { Prepaid = true }]
             : [];
     }
 

@@ -51,7 +51,7 @@ internal sealed partial class VillageGrain(
         }
         _store = new VillageStore(new GrainRows(storage, this.GetGrainId()), code, rules.Protector, rules.Keys, rules.Storage.EnrollmentsPerPage);
         var enrollments = await _store.LoadAsync();
-        _ledger = new VillageLedger(code, _store.Programmes, enrollments);
+        _ledger = new VillageLedger(code, _store.Programmes, enrollments, rules.Dues);
         _durable = Report();
         _writer = new CoalescingWriter(WriteAsync);
         _reporter = new CoalescingWriter(() => GrainFactory.Region(_village.Parent!.Code).Report(_durable));
@@ -60,6 +60,7 @@ internal sealed partial class VillageGrain(
         if (_store.Version > 0) _ = ReportAsync();
         // Workers enrolled before the registry kept its history (the first release): record them, once.
         if (!_store.Header.HistoryRecorded && _ledger.Count > 0) _ = RecordHistoryAsync();
+        Settle(); // memberships that ended for arrears while the village slept
     }
 
     private async Task RecordHistoryAsync()

@@ -35,7 +35,17 @@ internal static class VillageQueries
         };
     }
 
-    public static ProgramView Programme(VillageLedger ledger, Programme p, DateOnly today) => new()
+    public static ProgramView Programme(VillageLedger ledger, Programme p, DateOnly today)
+    {
+        var dues = ledger.DuesOf(p.Key);
+        return Terms(ledger, p, today) with
+        {
+            MonthsInArrears = dues.InArrearsOn(today), AmountInArrears = dues.AmountInArrearsOn(today),
+            AmountDueThisMonth = dues.Month(CoverageCalendar.MonthOf(today))?.AmountDue ?? 0,
+        };
+    }
+
+    private static ProgramView Terms(VillageLedger ledger, Programme p, DateOnly today) => new()
     {
         Year = p.Key.Year, Cohort = p.Key.Cohort, FundingSource = p.Key.Funder,
         TargetWorkers = p.Terms.TargetWorkers, BudgetAllocated = p.Terms.BudgetAllocated, BudgetCommitted = ledger.Committed(p.Key),
@@ -102,6 +112,34 @@ internal static class VillageQueries
             Programs = ProgramNames.Of(e.Programs), Status = block.StatusOn(day),
         };
     }
+
+    /// <summary>A programme's months, payments and arrears, on a day.</summary>
+    public static DuesView Dues(VillageLedger ledger, ProgramKey key, DateOnly today)
+    {
+        var statement = ledger.DuesOf(key);
+        var programme = ledger.Programme(key)!;
+        return new DuesView
+        {
+            Year = key.Year, FundingSource = key.Funder, Cohort = key.Cohort, Prepaid = programme.Prepaid,
+            Months = [.. statement.Months.Select(m => new MonthDueView
+            {
+                Month = Month(m.Month), DueDate = m.DueDate, AmountDue = m.AmountDue, AmountPaid = m.AmountPaid, Status = m.StatusOn(today),
+                Overpaid = m.Overpaid, Workers = m.Workers, PaidOn = m.PaidOn,
+            })],
+            InArrears = statement.InArrearsOn(today), AmountInArrears = statement.AmountInArrearsOn(today),
+            AmountDue = statement.Months.Sum(static m => m.AmountDue), AmountPaid = statement.Months.Sum(static m => m.AmountPaid),
+            Overpaid = statement.Months.Sum(static m => m.Overpaid), Payments = [.. programme.Payments.Select(Payment)],
+            MonthsInArrearsAllowed = ledger.Dues.MonthsInArrearsAllowed,
+        };
+    }
+
+    public static PaymentView Payment(Payment p) => new()
+    {
+        Reference = p.Reference, PaidOn = p.PaidOn, Months = [.. p.Months.Select(Month)], Amount = p.Amount, RecordedAt = p.RecordedAt,
+        Expected = p.Expected, Difference = p.Amount - p.Expected,
+    };
+
+    private static string Month(DateOnly month) => month.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
 
     private static IEnumerable<Enrollment> EndingWithin(VillageLedger ledger, DateOnly today, int windowDays)
     {

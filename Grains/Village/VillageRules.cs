@@ -12,7 +12,8 @@ public sealed class VillageRules(
     PersonalDataProtector protector,
     RegionCatalog regions,
     FigureOptions figures,
-    VillageStorageOptions storage)
+    VillageStorageOptions storage,
+    DuesRules dues)
 {
     public EnrollmentRules Enrollment => enrollment;
     public ProgramRules Program => program;
@@ -21,4 +22,5 @@ public sealed class VillageRules(
     public RegionCatalog Regions => regions;
     public FigureOptions Figures => figures;
     public VillageStorageOptions Storage => storage;
+    public DuesRules Dues => dues;
 }

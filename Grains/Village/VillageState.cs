@@ -18,13 +18,25 @@ public sealed record VillageProgramState(
     [property: Id(5)] StoredProgramme[]? Programmes = null,
     [property: Id(6)] bool HistoryRecorded = false);
 
-/// <summary>One programme at rest.</summary>
+/// <summary>One programme at rest, with its payments (a dozen a year).</summary>
 [GenerateSerializer, Immutable, Alias("Villages.StoredProgramme")]
 public sealed record StoredProgramme(
     [property: Id(0)] ProgramKey Key,
     [property: Id(1)] ProgramTerms Terms,
     [property: Id(2)] DateTimeOffset OpenedAt,
-    [property: Id(3)] DateTimeOffset UpdatedAt);
+    [property: Id(3)] DateTimeOffset UpdatedAt,
+    [property: Id(4)] StoredPayment[]? Payments = null,
+    [property: Id(5)] bool Prepaid = false);
+
+/// <summary>A payment at rest; months as yyyyMM numbers.</summary>
+[GenerateSerializer, Immutable, Alias("Villages.StoredPayment")]
+public sealed record StoredPayment(
+    [property: Id(0)] string Reference,
+    [property: Id(1)] DateOnly PaidOn,
+    [property: Id(2)] int[] Months,
+    [property: Id(3)] long Amount,
+    [property: Id(4)] DateTimeOffset RecordedAt,
+    [property: Id(5)] long Expected);
 
 /// <summary>Up to a page's worth of enrolments, in the order they were first made.</summary>
 [GenerateSerializer, Immutable, Alias("Villages.EnrollmentPageState")]
@@ -55,7 +67,15 @@ public sealed record StoredEnrollment(
     [property: Id(11)] long SettledEarlier,
     [property: Id(12)] string? AgentId,
     [property: Id(13)] Change[] History,
-    [property: Id(14)] StoredBlock[]? Blocks = null);
+    [property: Id(14)] StoredBlock[]? Blocks = null,
+    [property: Id(15)] StoredBpjs? Bpjs = null);
+
+/// <summary>What BPJS's result file said of the registration (absent until reconciled): the KPJ sealed like the NIK.</summary>
+[GenerateSerializer, Immutable, Alias("Villages.StoredBpjs")]
+public sealed record StoredBpjs(
+    [property: Id(0)] byte[]? SealedKpj,
+    [property: Id(1)] DateOnly? ConfirmedOn,
+    [property: Id(2)] string? Refusal);
 
 /// <summary>
 /// A block of coverage at rest, in few bytes: the programme packed in one number
@@ -70,4 +90,5 @@ public sealed record StoredBlock(
     [property: Id(4)] long MonthlyPremium,
     [property: Id(5)] Domain.BlockStop Stop = Domain.BlockStop.None,
     [property: Id(6)] DateOnly? StoppedOn = null,
-    [property: Id(7)] int MonthsRefunded = 0);
+    [property: Id(7)] int MonthsRefunded = 0,
+    [property: Id(8)] DateOnly? ReinstatedOn = null);

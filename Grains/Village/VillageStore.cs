@@ -50,8 +50,7 @@ internal sealed class VillageStore(GrainRows rows, string villageCode, PersonalD
     /// <summary>Records the programmes and an entry of their audit trail (the first release's fields stay as they were).</summary>
     public void SetProgrammes(IEnumerable<Programme> programmes, Change entry) => SetHeader(Header with
     {
-        Programmes = [.. programmes.OrderBy(static p => p.Key.Year).ThenBy(static p => p.Key.Cohort).ThenBy(static p => p.Key.Funder)
-            .Select(static p => new StoredProgramme(p.Key, p.Terms, p.OpenedAt, p.UpdatedAt))],
+        Programmes = [.. programmes.OrderBy(static p => p.Key.Year).ThenBy(static p => p.Key.Cohort).ThenBy(static p => p.Key.Funder).Select(Stored)],
         History = [.. Header.History ?? [], entry],
     });
 
@@ -124,13 +123,27 @@ internal sealed class VillageStore(GrainRows rows, string villageCode, PersonalD
 
     private static string PageName(int index) => $"enrollments-{index}";
 
+    private static StoredProgramme Stored(Programme p) => new(p.Key, p.Terms, p.OpenedAt, p.UpdatedAt,
+        p.Payments.IsEmpty ? null : [.. p.Payments.Select(static x => new StoredPayment(x.Reference, x.PaidOn,
+            [.. x.Months.Select(static m => m.Year * 100 + m.Month)], x.Amount, x.RecordedAt, x.Expected))], p.Prepaid);
+
+    public static Programme Programme(StoredProgramme p) => new(p.Key, p.Terms, p.OpenedAt, p.UpdatedAt)
+    {
+        Prepaid = p.Prepaid,
+        Payments = [.. (p.Payments ?? []).Select(static x => new Payment(x.Reference, x.PaidOn,
+            [.. x.Months.Select(static m => new DateOnly(m / 100, m % 100, 1))], x.Amount, x.RecordedAt, x.Expected))],
+    };
+
     private StoredEnrollment Seal(Enrollment e) => new(
         protector.Protect(e.Nik + "\n" + e.Name, villageCode),
         e.Occupation, e.MonthlyIncome, e.Programs, 0, 0, default, default,
         e.EnrolledAt, e.UpdatedAt, e.WithdrawnAt, e.SettledEarlier, e.AgentId, [.. e.History],
         [.. e.Blocks.Select(static b => new StoredBlock(
             Pack(b.Program), b.Start, b.FirstMonth == CoverageCalendar.MonthOf(b.Start) ? null : b.FirstMonth, b.Months, b.MonthlyPremium,
-            b.Stop, b.StoppedOn, b.MonthsRefunded))]);
+            b.Stop, b.StoppedOn, b.MonthsRefunded, b.ReinstatedOn))],
+        e.Kpj is null && e.ConfirmedOn is null && e.BpjsRefusal is null
+            ? null
+            : new StoredBpjs(e.Kpj is null ? null : protector.Protect(e.Kpj, villageCode), e.ConfirmedOn, e.BpjsRefusal));
 
     private Enrollment Unseal(StoredEnrollment s)
     {
@@ -141,6 +154,7 @@ internal sealed class VillageStore(GrainRows rows, string villageCode, PersonalD
             {
                 Program = Unpack(b.Program), Start = b.Start, FirstMonth = b.FirstMonth ?? CoverageCalendar.MonthOf(b.Start), Months = b.Months,
                 MonthlyPremium = b.MonthlyPremium, Stop = b.Stop, StoppedOn = b.StoppedOn, MonthsRefunded = b.MonthsRefunded,
+                ReinstatedOn = b.ReinstatedOn,
             })], s.SettledEarlier)
             : FirstRelease.Blocks(s, _firstReleaseProgram
                 ?? throw new InvalidDataException($"Village {villageCode} has a first-release enrolment but no first-release programme."));
@@ -150,7 +164,8 @@ internal sealed class VillageStore(GrainRows rows, string villageCode, PersonalD
             Name = person[(Domain.Nik.Length + 1)..], Occupation = s.Occupation,
             MonthlyIncome = s.MonthlyIncome, Programs = s.Programs, EnrolledAt = s.EnrolledAt, UpdatedAt = s.UpdatedAt,
             WithdrawnAt = s.WithdrawnAt, SettledEarlier = settled, AgentId = s.AgentId, History = [.. s.History ?? []],
-            Blocks = [.. blocks],
+            Blocks = [.. blocks], Kpj = s.Bpjs?.SealedKpj is { } kpj ? protector.Unprotect(kpj, villageCode) : null, ConfirmedOn = s.Bpjs?.ConfirmedOn,
+            BpjsRefusal = s.Bpjs?.Refusal,
         };
     }
 

@@ -166,6 +166,9 @@ public static class VillagesHosting
         services.AddValidatedOptions<PrivacyOptions>(configuration, PrivacyOptions.Section);
         services.AddValidatedOptions<VillageStorageOptions>(configuration, VillageStorageOptions.Section);
         services.AddValidatedOptions<ActivationOptions>(configuration, ActivationOptions.Section);
+        services.AddValidatedOptions<MoneyOptions>(configuration, MoneyOptions.Section);
+        services.AddSingleton<IValidateOptions<MoneyOptions>, HolidayFilesValidator>();
+        services.AddSingleton(static sp => HolidayFiles.Rules(sp.GetRequiredService<IOptions<MoneyOptions>>().Value));
         services.AddSingleton<PremiumCalculator>();
         services.AddSingleton<EnrollmentRules>();
         services.AddSingleton<WorkerKeys>();

@@ -32,6 +32,9 @@ public static class ProgressEndpoints
         progress.MapGet("/{region}/lagging", Lagging).WithName("getLagging")
             .WithSummary("Villages furthest behind their target (most workers short first), or with notStarted=true those without a programme.")
             .Produces<LaggingJson>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(503);
+        progress.MapGet("/{region}/arrears", Arrears).WithName("getArrears")
+            .WithSummary("Villages with contributions in arrears, the most owed first (a regency's whole list).")
+            .Produces<ArrearsJson>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(503);
         progress.MapGet("/{region}/agents", Agents).WithName("getAgents")
             .WithSummary("PERISAI agents' results in the region: active enrolments and monthly premiums, best first.")
             .Produces<AgentJson[]>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(503);
@@ -103,6 +106,19 @@ public static class ProgressEndpoints
         var rows = lagging.Skip(from).Take(take).Select(v => ProgressMapping.Lagging(catalog.Find(v.Code)!, v.TargetWorkers, v.WorkersEnrolled));
         // Total is what can be paged: the most lagging villages a region keeps (all of them in a district).
         return TypedResults.Ok(new LaggingJson(ProgressMapping.Region(found), "behind-target", lagging.Length, from, take, [.. rows]));
+    }
+
+    private static async Task<IResult> Arrears(RegionTarget target, HttpContext context, ProgressFeed feed, [FromServices] RegionCatalog catalog,
+        string? offset, string? limit)
+    {
+        if (!TryPage(offset, limit, out var from, out var take))
+        {
+            return Problems.Result(ProblemType.InvalidQuery, $"offset is a whole number from 0, limit from 1 to {MaximumPage}.", context);
+        }
+        var snapshot = await feed.GetAsync(target.Region, context.RequestAborted);
+        var villages = snapshot.Progress.Figures.MostInArrears;
+        return TypedResults.Ok(new ArrearsJson(ProgressMapping.Region(target.Region), villages.Length, from, take,
+            [.. villages.Skip(from).Take(take).Select(v => ProgressMapping.Arrears(catalog.Find(v.Code)!, v))]));
     }
 
     private static async Task<IResult> Agents(RegionTarget target, HttpContext context, ProgressFeed feed, string? limit)

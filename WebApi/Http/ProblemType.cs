@@ -45,6 +45,8 @@ public sealed class ProblemType
     public static readonly ProblemType ProgramNotChosen = Failure(FailureCode.ProgramNotChosen, 400, "Say which of the year's programmes");
     public static readonly ProblemType DuplicateProgram = Failure(FailureCode.DuplicateProgram, 400, "Two programmes with the same funder");
     public static readonly ProblemType InvalidDate = Failure(FailureCode.InvalidDate, 400, "The date is invalid");
+    public static readonly ProblemType InvalidPayment = Failure(FailureCode.InvalidPayment, 400, "The payment cannot be recorded");
+    public static readonly ProblemType PaymentConflict = Failure(FailureCode.PaymentConflict, 409, "The payment reference was recorded with other details");
 
     /// <summary>What HTTP itself refuses.</summary>
     public static readonly ProblemType MalformedRequest = new("malformed-request", 400, "The request body could not be read");
@@ -84,6 +86,8 @@ public sealed class ProblemType
         FailureCode.ProgramNotChosen => ProgramNotChosen,
         FailureCode.DuplicateProgram => DuplicateProgram,
         FailureCode.InvalidDate => InvalidDate,
+        FailureCode.InvalidPayment => InvalidPayment,
+        FailureCode.PaymentConflict => PaymentConflict,
     };
 #pragma warning restore CS8524
 

@@ -17,15 +17,22 @@ public sealed record AgentJson(string AgentId, int Enrollments, long MonthlyPrem
 /// <param name="CoveredToday">Workers covered today, each counted once.</param>
 /// <param name="EffectiveCoverage">As BPJS reports it: a worker with 6 or more paid months counts fully, fewer in proportion.</param>
 /// <param name="EndingWithin30Days">Workers covered today whose coverage ends within 30 days and is not renewed.</param>
+/// <param name="ConfirmedByBpjs">Of the workers covered today (registered by the village), those BPJS's result file confirmed.</param>
+/// <param name="WorkersInArrears">Workers covered today whose programme has a month of theirs in arrears.</param>
+/// <param name="AmountInArrears">Unpaid contributions of months whose due date passed.</param>
+/// <param name="TerminatedThisYear">Memberships ended for arrears this calendar year.</param>
 public sealed record FiguresJson(
     string Code, string Name, int Villages, int VillagesWithProgram, int VillagesNotStarted, int VillagesAtTarget,
     int WorkersEnrolled, long WorkerTarget, long CampaignTarget, long BudgetAllocated, long BudgetCommitted, long MonthlyPremiums,
-    int CoveredToday, decimal EffectiveCoverage, int EndingWithin30Days, CohortJson Apparatus, IReadOnlyDictionary<string, YearJson> Years);
+    int CoveredToday, decimal EffectiveCoverage, int EndingWithin30Days, CohortJson Apparatus, IReadOnlyDictionary<string, YearJson> Years,
+    int ConfirmedByBpjs, int WorkersInArrears, long AmountDueThisMonth, long AmountPaidThisMonth, long AmountInArrears, int TerminatedThisYear,
+    int VillagesInArrears);
 
 /// <summary>A cohort's figures today (village apparatus: perangkat desa).</summary>
 public sealed record CohortJson(
     int VillagesWithProgram, int VillagesAtTarget, int CoveredToday, long WorkerTarget, decimal EffectiveCoverage, int EndingWithin30Days,
-    long BudgetAllocated, long BudgetCommitted, long MonthlyPremiums);
+    long BudgetAllocated, long BudgetCommitted, long MonthlyPremiums, int ConfirmedByBpjs, int WorkersInArrears, long AmountDueThisMonth,
+    long AmountPaidThisMonth, long AmountInArrears, int TerminatedThisYear, int VillagesInArrears);
 
 /// <summary>One budget year's programmes: villages that opened one and that reached its target with the workers enrolled into it.</summary>
 public sealed record YearJson(int VillagesWithProgram, int VillagesAtTarget, int WorkersEnrolled, long WorkerTarget, long BudgetAllocated, long BudgetCommitted);
@@ -41,6 +48,12 @@ public sealed record LaggingVillageJson(
     string Code, string Name, string DistrictCode, string DistrictName, int TargetWorkers, int WorkersEnrolled, int Shortfall);
 
 public sealed record LaggingJson(RegionJson Region, string List, int Total, int Offset, int Limit, IReadOnlyList<LaggingVillageJson> Villages);
+
+/// <summary>A village with contributions in arrears: how much, the most months of one programme, the workers concerned.</summary>
+public sealed record ArrearsVillageJson(
+    string Code, string Name, string DistrictCode, string DistrictName, long AmountInArrears, int MonthsInArrears, int WorkersInArrears);
+
+public sealed record ArrearsJson(RegionJson Region, int Total, int Offset, int Limit, IReadOnlyList<ArrearsVillageJson> Villages);
 
 /// <summary>Progress as the public JSON shapes.</summary>
 public static class ProgressMapping
@@ -59,12 +72,14 @@ public static class ProgressMapping
             region.Code, region.Name, region.VillageCount, f.VillagesWithProgram, region.VillageCount - f.VillagesWithProgram,
             f.VillagesAtTarget, f.WorkersCovered, f.WorkerTarget, (long)region.VillageCount * defaultTarget,
             f.BudgetAllocated, f.BudgetCommitted, f.MonthlyPremiums, f.WorkersCovered, Effective(f), f.EndingWithin30Days,
-            Cohort(figures.Apparatus), Years(figures.Years));
+            Cohort(figures.Apparatus), Years(figures.Years), f.ConfirmedByBpjs, f.Money.WorkersInArrears, f.Money.AmountDueThisMonth,
+            f.Money.AmountPaidThisMonth, f.Money.AmountInArrears, f.Money.TerminatedThisYear, f.Money.VillagesInArrears);
     }
 
     public static CohortJson Cohort(CohortFigures f) => new(
         f.VillagesWithProgram, f.VillagesAtTarget, f.WorkersCovered, f.WorkerTarget, Effective(f), f.EndingWithin30Days,
-        f.BudgetAllocated, f.BudgetCommitted, f.MonthlyPremiums);
+        f.BudgetAllocated, f.BudgetCommitted, f.MonthlyPremiums, f.ConfirmedByBpjs, f.Money.WorkersInArrears, f.Money.AmountDueThisMonth,
+        f.Money.AmountPaidThisMonth, f.Money.AmountInArrears, f.Money.TerminatedThisYear, f.Money.VillagesInArrears);
 
     public static IReadOnlyDictionary<string, YearJson> Years(IReadOnlyDictionary<int, YearFigures> years) =>
         years.ToDictionary(static y => y.Key.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -84,6 +99,9 @@ public static class ProgressMapping
 
     public static LaggingVillageJson Lagging(Region village, int target, int enrolled) =>
         new(village.Code, village.Name, village.Parent!.Code, village.Parent.Name, target, enrolled, target - enrolled);
+
+    public static ArrearsVillageJson Arrears(Region village, VillageArrears a) =>
+        new(village.Code, village.Name, village.Parent!.Code, village.Parent.Name, a.AmountInArrears, a.MonthsInArrears, a.WorkersInArrears);
 
     public static byte[] Utf8(ProgressJson json, JsonSerializerOptions options) => JsonSerializer.SerializeToUtf8Bytes(json, options);
 }

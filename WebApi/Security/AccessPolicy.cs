@@ -16,6 +16,12 @@ public enum VillageAction
     RenewRegion,
     /// <summary>Be told whether a worker was covered on a day, and where (claims: deaths, work accidents).</summary>
     LookupCoverage,
+    /// <summary>A programme's months, what is due to BPJS and what was paid: money, no personal data.</summary>
+    ReadDues,
+    /// <summary>Record a payment to BPJS (who may, for which funder: <see cref="AccessPolicy.MayPay"/>).</summary>
+    RecordPayment,
+    /// <summary>Restore memberships that ended for arrears (a BPJS branch).</summary>
+    Reinstate,
 }
 
 /// <summary>The policy's answer: allowed, not signed in (401), or outside one's role or region (403).</summary>
@@ -61,8 +67,23 @@ public static class AccessPolicy
         VillageAction.ReadPersonal => caller.HasAny(NationalRoles)
             || (caller.HasAny([Roles.VillageOperator, Roles.PerisaiAgent, Roles.BpjsBranch, .. Roles.Officers]) && caller.Covers(code)),
         VillageAction.ExportPersonal => caller.HasAny([Roles.VillageOperator, Roles.BpjsBranch]) && caller.Covers(code),
+        VillageAction.ReadDues => caller.HasAny(NationalRoles)
+            || (caller.HasAny([Roles.VillageOperator, Roles.BpjsBranch, .. Roles.Officers]) && caller.Covers(code)),
+        VillageAction.RecordPayment => caller.HasAny(Payers) && caller.Covers(code),
+        VillageAction.Reinstate => caller.Has(Roles.BpjsBranch) && caller.Covers(code),
         _ => false,
     };
+
+    /// <summary>The roles that pay BPJS: a village pays its own programmes, a regency (or province) the APBD ones.</summary>
+    public static readonly string[] Payers = [Roles.VillageOperator, Roles.RegencyOfficer, Roles.ProvinceOfficer];
+
+    /// <summary>
+    /// Whether the caller pays for a programme of this funder: the village operator for the village's
+    /// own budget (SD) and other sources (SL), a regency or province officer for the regional budget (SA).
+    /// </summary>
+    public static bool MayPay(Caller caller, FundingSource funder) => funder == FundingSource.SA
+        ? caller.HasAny([Roles.RegencyOfficer, Roles.ProvinceOfficer])
+        : caller.Has(Roles.VillageOperator);
 
     /// <summary>An import is visible to whoever started it and to national monitors.</summary>
     public static bool MaySeeImport(Caller caller, string owner) => owner == caller.Subject || caller.HasAny(NationalRoles);
@@ -73,6 +94,8 @@ public static class AccessPolicy
         VillageAction.Enroll when !caller.Has(Roles.VillageOperator) => Roles.PerisaiAgent,
         VillageAction.RenewRegion => caller.Has(Roles.RegencyOfficer) ? Roles.RegencyOfficer : Roles.ProvinceOfficer,
         VillageAction.LookupCoverage => CoverageAskers.FirstOrDefault(caller.Has) ?? Roles.VillageOperator,
+        VillageAction.RecordPayment => Payers.FirstOrDefault(caller.Has) ?? Roles.VillageOperator,
+        VillageAction.Reinstate => Roles.BpjsBranch,
         _ => Roles.VillageOperator,
     };
 
@@ -91,6 +114,9 @@ public static class AccessPolicy
         VillageAction.Renew => "renew workers",
         VillageAction.RenewRegion => "renew a region's workers",
         VillageAction.LookupCoverage => "see a worker's coverage",
+        VillageAction.ReadDues => "read the programme's dues",
+        VillageAction.RecordPayment => "record payments",
+        VillageAction.Reinstate => "reinstate memberships",
         _ => "withdraw workers",
     };
 }

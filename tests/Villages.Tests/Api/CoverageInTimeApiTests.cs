@@ -157,22 +157,7 @@ public sealed class CoverageInTimeApiTests(ITestOutputHelper output) : IAsyncLif
     }
 
     /// <summary>A region's totals once they are complete for today (WIB) and satisfy a condition: the figures move within seconds.</summary>
-    private async Task<JsonElement> Figures(string region, Func<JsonElement, bool> done)
-    {
-        var path = region == "ID" ? "/api/progress" : $"/api/progress/{region}";
-        var today = Villages.Domain.CoverageCalendar.LocalDate(_clock.GetUtcNow()).ToString("yyyy-MM-dd");
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        JsonElement progress;
-        do
-        {
-            progress = await (await _host.Anonymous.GetAsync(path)).Json();
-            if (progress.GetProperty("complete").GetBoolean() && Text(progress, "day") == today && done(progress.GetProperty("totals"))) return progress.GetProperty("totals");
-            await Task.Delay(100);
-        }
-        while (DateTime.UtcNow < deadline);
-        Assert.Fail($"{region}'s figures did not move to {today}: {progress}");
-        return progress;
-    }
+    private Task<JsonElement> Figures(string region, Func<JsonElement, bool> done) => _host.FiguresAsync(_clock, region, done);
 
     private static string? Text(JsonElement e, string name) => e.GetProperty(name).ValueKind == JsonValueKind.Number
         ? e.GetProperty(name).GetRawText()

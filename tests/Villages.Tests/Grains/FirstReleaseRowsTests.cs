@@ -50,6 +50,18 @@ public sealed class FirstReleaseRowsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_programme_of_the_first_release_was_prepaid_its_months_count_as_paid_and_nobody_ends_for_arrears()
+    {
+        var dues = (await _cluster.Grains.Village(A).GetDues(2026, null, null)).Dues!;
+
+        Assert.True(dues.Prepaid);
+        Assert.NotEmpty(dues.Months);
+        Assert.All(dues.Months, static m => Assert.Equal(MonthStatus.Paid, m.Status));
+        Assert.Equal((0, 0L), (dues.InArrears, dues.AmountInArrears));
+        Assert.DoesNotContain((await _cluster.Grains.Village(A).ListEnrollments(0, 100)).Items, static e => e.Status == EnrollmentStatus.Terminated);
+    }
+
+    [Fact]
     public async Task Every_enrolment_keeps_its_money_and_is_covered_from_its_registration_day()
     {
         var old = Expected("a.enrollments").GetProperty("Items").EnumerateArray().ToDictionary(static e => e.GetProperty("EnrollmentId").GetString()!);

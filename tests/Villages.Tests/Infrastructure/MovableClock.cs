@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using Villages.Tests.Api;
 
 namespace Villages.Tests.Infrastructure;
 
@@ -17,4 +18,33 @@ public static class MovableClock
     {
         ["Villages:Progress:DayCheck"] = "00:00:00.500",
     };
+}
+
+/// <summary>Reading a region's live figures once they have moved to the test clock's day.</summary>
+public static class MovedFigures
+{
+    /// <summary>
+    /// The region's totals ("ID": the nation) once its figures are complete, for the clock's day (WIB),
+    /// and <paramref name="done"/> holds; fails after 20 s with the last answer.
+    /// </summary>
+    public static async Task<System.Text.Json.JsonElement> FiguresAsync(this ApiHost host, TimeProvider clock, string region,
+        Func<System.Text.Json.JsonElement, bool> done)
+    {
+        var path = region == "ID" ? "/api/progress" : $"/api/progress/{region}";
+        var today = Villages.Domain.CoverageCalendar.LocalDate(clock.GetUtcNow()).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        System.Text.Json.JsonElement progress;
+        do
+        {
+            progress = await (await host.Anonymous.GetAsync(path)).Json();
+            if (progress.GetProperty("complete").GetBoolean() && progress.GetProperty("day").GetString() == today && done(progress.GetProperty("totals")))
+            {
+                return progress.GetProperty("totals");
+            }
+            await Task.Delay(100);
+        }
+        while (DateTime.UtcNow < deadline);
+        Assert.Fail($"{region}'s figures did not move to {today}: {progress}");
+        return progress;
+    }
 }

@@ -1,0 +1,167 @@
+using System.Collections.Immutable;
+
+namespace Villages.Domain;
+
+/// <summary>One month of a programme: what its workers' contributions make due, by when, and what was paid for it.</summary>
+public sealed record MonthDues(DateOnly Month, DateOnly DueDate, long AmountDue, int Workers, long AmountPaid, DateOnly? PaidOn)
+{
+    public long Outstanding => Math.Max(AmountDue - AmountPaid, 0);
+
+    public long Overpaid => Math.Max(AmountPaid - AmountDue, 0);
+
+    /// <summary>Its due date passed without full payment.</summary>
+    public bool InArrearsOn(DateOnly day) => day > DueDate && AmountPaid < AmountDue;
+
+    public MonthStatus StatusOn(DateOnly day) =>
+        AmountPaid > 0 && AmountPaid >= AmountDue ? MonthStatus.Paid
+        : AmountPaid > 0 ? MonthStatus.Partial
+        : day > DueDate ? MonthStatus.Late
+        : day >= Month ? MonthStatus.Due
+        : MonthStatus.Upcoming;
+}
+
+/// <summary>
+/// A programme's dues month by month: each month's contributions of the blocks that owe it, and the
+/// payments spread over the months they name, in the order recorded (each month up to what it
+/// owes; what is left over stays on the last month named, shown as overpaid). Pure: the ledger and
+/// the figures compute it from blocks and payments whenever they need it.
+/// </summary>
+public sealed class ProgrammeDues
+{
+    private ProgrammeDues(ProgramKey program, ImmutableArray<MonthDues> months) => (Program, Months) = (program, months);
+
+    public ProgramKey Program { get; }
+
+    /// <summary>Months with something due or paid, oldest first.</summary>
+    public ImmutableArray<MonthDues> Months { get; }
+
+    public MonthDues? Month(DateOnly month)
+    {
+        foreach (var m in Months) if (m.Month == month) return m;
+        return null;
+    }
+
+    public int InArrearsOn(DateOnly day) => Months.Count(m => m.InArrearsOn(day));
+
+    public long AmountInArrearsOn(DateOnly day) => Months.Where(m => m.InArrearsOn(day)).Sum(static m => m.Outstanding);
+
+    /// <summary>Whether any month of a block's is in arrears on a day.</summary>
+    public bool InArrears(CoverageBlock block, DateOnly day) => CountInArrears(block, day) > 0;
+
+    /// <summary>The months owed by a block (its range, whatever stopped it since) that are in arrears on a day.</summary>
+    public int CountInArrears(CoverageBlock block, DateOnly day)
+    {
+        var count = 0;
+        foreach (var m in Months)
+        {
+            if (m.Month >= block.FirstMonth && m.Month <= block.LastPaidMonth && m.InArrearsOn(day)) count++;
+        }
+        return count;
+    }
+
+    /// <summary>
+    /// The statement of a programme from the blocks that pay into it and its payments; with
+    /// <paramref name="recordedBefore"/>, only the payments the ledger knew of before that day.
+    /// </summary>
+    public static ProgrammeDues Of(Programme programme, IEnumerable<CoverageBlock> blocks, DueCalendar calendar, DateOnly? recordedBefore = null)
+    {
+        var due = new SortedDictionary<DateOnly, (long Amount, int Workers)>();
+        foreach (var block in blocks)
+        {
+            foreach (var month in block.DueMonths())
+            {
+                var (amount, workers) = due.GetValueOrDefault(month);
+                due[month] = (amount + block.MonthlyPremium, workers + 1);
+            }
+        }
+        var paid = new Dictionary<DateOnly, (long Amount, DateOnly PaidOn)>();
+        if (programme.Prepaid)
+        {
+            foreach (var (month, d) in due) paid[month] = (d.Amount, default);
+        }
+        else
+        {
+            foreach (var payment in programme.Payments)
+            {
+                if (recordedBefore is { } before && payment.RecordedOn >= before) continue;
+                Spread(payment, due, paid);
+            }
+        }
+        var months = due.Keys.Union(paid.Keys).Order().Select(month =>
+        {
+            var (amount, workers) = due.GetValueOrDefault(month);
+            var (paidAmount, paidOn) = paid.GetValueOrDefault(month);
+            return new MonthDues(month, calendar.DueDate(month), amount, workers, paidAmount, paidOn == default ? null : paidOn);
+        });
+        return new ProgrammeDues(programme.Key, [.. months]);
+    }
+
+    private static void Spread(Payment payment, SortedDictionary<DateOnly, (long Amount, int Workers)> due, Dictionary<DateOnly, (long Amount, DateOnly PaidOn)> paid)
+    {
+        var left = payment.Amount;
+        foreach (var month in payment.Months)
+        {
+            var (already, lastPaid) = paid.GetValueOrDefault(month);
+            var take = Math.Min(left, Math.Max(due.GetValueOrDefault(month).Amount - already, 0));
+            if (take == 0) continue;
+            paid[month] = (already + take, Later(lastPaid, payment.PaidOn));
+            left -= take;
+        }
+        if (left > 0)
+        {
+            var last = payment.Months[^1];
+            var (already, lastPaid) = paid.GetValueOrDefault(last);
+            paid[last] = (already + left, Later(lastPaid, payment.PaidOn));
+        }
+    }
+
+    private static DateOnly Later(DateOnly a, DateOnly b) => a > b ? a : b;
+}
+
+/// <summary>
+/// Termination for arrears (berakhir kepesertaan): once more months than allowed are in arrears
+/// on a worker's block, their membership ends at the WIB midnight after the due date that made
+/// it so. Judged with what the ledger knew before that midnight, so a payment recorded later
+/// never undoes it (a BPJS branch reinstates instead), and the same day comes out whenever it is
+/// computed: the village need not be awake at midnight.
+/// </summary>
+public static class Arrears
+{
+    /// <summary>
+    /// For each block of the programme still running that ends for arrears, the day it ends on
+    /// (past, or to come if nothing more is paid), keyed by enrolment id and block index.
+    /// </summary>
+    public static Dictionary<(string Id, int Index), DateOnly> Terminations(
+        Programme programme, IReadOnlyList<(Enrollment Enrollment, int Index)> blocks, DueCalendar calendar, int monthsAllowed)
+    {
+        var ended = new Dictionary<(string Id, int Index), DateOnly>();
+        if (programme.Prepaid) return ended;
+        var running = blocks.Where(static b => b.Enrollment.Blocks[b.Index] is { Stop: BlockStop.None } block && block.End >= block.Start).ToList();
+        if (running.Count == 0) return ended;
+        var checks = new SortedSet<DateOnly>();
+        foreach (var (e, i) in blocks)
+        {
+            foreach (var month in e.Blocks[i].DueMonths()) checks.Add(calendar.DueDate(month).AddDays(1));
+        }
+        if (checks.Count <= monthsAllowed) return ended; // never that many months owed: nothing can end
+        foreach (var day in checks)
+        {
+            var statement = ProgrammeDues.Of(programme, blocks.Select(b => Current(b, ended)), calendar, recordedBefore: day);
+            if (statement.InArrearsOn(day) <= monthsAllowed) continue;
+            foreach (var (e, i) in running)
+            {
+                var block = e.Blocks[i];
+                if (ended.ContainsKey((e.Id, i)) || block.Start >= day || block.PaidEnd < day) continue; // not running that midnight
+                if (block.ReinstatedOn is { } reinstated && reinstated >= day) continue;
+                if (statement.CountInArrears(block, day) > monthsAllowed) ended[(e.Id, i)] = day;
+            }
+        }
+        return ended;
+    }
+
+    /// <summary>The block as it stands once ended on a day.</summary>
+    public static CoverageBlock EndedOn(CoverageBlock block, DateOnly day) => block with { Stop = BlockStop.Terminated, StoppedOn = day };
+
+    private static CoverageBlock Current((Enrollment Enrollment, int Index) b, Dictionary<(string Id, int Index), DateOnly> ended) =>
+        ended.TryGetValue((b.Enrollment.Id, b.Index), out var day) ? EndedOn(b.Enrollment.Blocks[b.Index], day) : b.Enrollment.Blocks[b.Index];
+}

@@ -1,0 +1,165 @@
+using System.Collections.Immutable;
+
+namespace Villages.Domain;
+
+/// <summary>A payment as the ledger will record it: new, or the same one again (nothing to write).</summary>
+public sealed record PaymentPlan(ProgramKey Program, Payment Payment, bool Repeat);
+
+/// <summary>
+/// The ledger's money: what each programme owes BPJS month by month (<see cref="ProgrammeDues"/>),
+/// the payments recorded against it, memberships that end for arrears and their reinstatement.
+/// A termination is computed, never asked for: <see cref="Settle"/> records those whose midnight has
+/// passed (whenever the village is next awake), and the figures read <see cref="Projected"/>, which
+/// also has those to come if nothing more is paid.
+/// </summary>
+public sealed partial class VillageLedger
+{
+    private static readonly Actor Rules = new("villages", "system", null);
+    // Enrolments with a block that ends for arrears, as they will stand: rebuilt after any change.
+    private Dictionary<string, Enrollment>? _ending;
+
+    public DuesRules Dues { get; }
+
+    /// <summary>The enrolments as they stand if nothing more is paid: each block that ends for arrears stopped on its day.</summary>
+    public IEnumerable<Enrollment> Projected
+    {
+        get
+        {
+            var ending = Ending;
+            return ending.Count == 0 ? _byId.Values : _byId.Values.Select(e => ending.GetValueOrDefault(e.Id) ?? e);
+        }
+    }
+
+    private Dictionary<string, Enrollment> Ending => _ending ??= ProjectEnds();
+
+    /// <summary>A programme's months, dues and payments as the ledger stands.</summary>
+    public ProgrammeDues DuesOf(ProgramKey key) => DuesOf(key, _byId.Values);
+
+    /// <summary>A programme's dues from some form of the enrolments (the figures pass <see cref="Projected"/>).</summary>
+    public ProgrammeDues DuesOf(ProgramKey key, IEnumerable<Enrollment> enrollments) =>
+        ProgrammeDues.Of(_programmes[key], enrollments.SelectMany(e => e.Blocks).Where(b => b.Program == key), Dues.Calendar);
+
+    /// <summary>
+    /// Records the terminations whose midnight has passed: the block stops that day, and the audit
+    /// trail says so, dated at that midnight. Returns the enrolments to write (usually none).
+    /// </summary>
+    public IReadOnlyList<Enrollment> Settle(DateTimeOffset now)
+    {
+        var today = CoverageCalendar.LocalDate(now);
+        var settled = new List<Enrollment>();
+        foreach (var (id, projected) in Ending)
+        {
+            var actual = _byId[id];
+            var after = actual;
+            for (var i = 0; i < actual.Blocks.Length; i++)
+            {
+                var block = projected.Blocks[i];
+                if (actual.Blocks[i].Stop != BlockStop.None || block.Stop != BlockStop.Terminated || block.StoppedOn > today) continue;
+                after = after with
+                {
+                    Blocks = after.Blocks.SetItem(i, block),
+                    History = after.History.Add(ChangeNotes.Make(Rules, CoverageCalendar.StartOf(block.StoppedOn!.Value), ChangeKind.Terminated, 0,
+                        ChangeNotes.Terminated(block, Dues.MonthsInArrearsAllowed))),
+                };
+            }
+            if (!ReferenceEquals(after, actual)) settled.Add(after);
+        }
+        foreach (var e in settled) Put(e);
+        return settled;
+    }
+
+    /// <summary>
+    /// Plans recording a payment into a programme: the same reference with the same details again is
+    /// a repeat (nothing changes), with other details a conflict; every month named must be one the
+    /// programme owes.
+    /// </summary>
+    public bool TryPlanPayment(ProgramKey key, ValidPayment request, DateTimeOffset now, out PaymentPlan plan, out Failure failure)
+    {
+        plan = null!;
+        failure = null!;
+        foreach (var programme in _programmes.Values)
+        {
+            if (programme.FindPayment(request.Reference) is not { } earlier) continue;
+            if (programme.Key == key && earlier.SameAs(request.PaidOn, request.Months, request.Amount))
+            {
+                plan = new PaymentPlan(key, earlier, Repeat: true);
+                return true;
+            }
+            failure = new Failure(FailureCode.PaymentConflict,
+                $"Payment {request.Reference} was recorded on {earlier.RecordedOn:yyyy-MM-dd} for the {programme.Key} programme, " +
+                $"{Rupiah.Format(earlier.Amount)} for {string.Join(", ", earlier.Months.Select(static m => m.ToString("yyyy-MM")))}, paid on {earlier.PaidOn:yyyy-MM-dd}; " +
+                "a reference is recorded once: use the new transfer's own reference.", "reference");
+            return false;
+        }
+        var dues = DuesOf(key);
+        var owed = dues.Months.Where(static m => m.AmountDue > 0).Select(static m => m.Month).ToHashSet();
+        if (request.Months.FirstOrDefault(m => !owed.Contains(m)) is var outside && outside != default)
+        {
+            failure = new Failure(FailureCode.InvalidPayment, owed.Count == 0
+                ? $"The {key} programme owes nothing yet: no worker's months to pay for."
+                : $"{outside:yyyy-MM} is not a month the {key} programme owes; its months are {owed.Min():yyyy-MM} to {owed.Max():yyyy-MM}.", "months");
+            return false;
+        }
+        var expected = request.Months.Sum(m => dues.Month(m)!.Outstanding);
+        plan = new PaymentPlan(key, new Payment(request.Reference, request.PaidOn, request.Months, request.Amount, now, expected), Repeat: false);
+        return true;
+    }
+
+    public void Apply(PaymentPlan plan)
+    {
+        if (plan.Repeat) return;
+        var programme = _programmes[plan.Program];
+        Apply(programme with { Payments = programme.Payments.Add(plan.Payment) });
+    }
+
+    /// <summary>
+    /// Plans restoring a worker whose membership in a year's programme ended for arrears: refused
+    /// while more months than allowed are still in arrears (record the late payment first).
+    /// </summary>
+    public ReinstatementResult PlanReinstatement(string id, int year, string reason, DateTimeOffset now, Actor actor, out EnrollmentChange change, out string? detail)
+    {
+        change = null!;
+        detail = null;
+        var today = CoverageCalendar.LocalDate(now);
+        if (Find(id) is not { } before) return ReinstatementResult.NotFound;
+        var index = before.Blocks.ToList().FindLastIndex(b => b.Program.Year == year && b.Stop == BlockStop.Terminated);
+        if (index < 0)
+        {
+            detail = $"This worker's membership in {year} did not end for arrears.";
+            return ReinstatementResult.NotTerminated;
+        }
+        var restored = before.Blocks[index] with { Stop = BlockStop.None, StoppedOn = null, ReinstatedOn = today };
+        var after = before with { Blocks = before.Blocks.SetItem(index, restored), UpdatedAt = now };
+        var arrears = ProgrammeDues.Of(_programmes[restored.Program], _byId.Values.Select(e => e.Id == id ? after : e)
+            .SelectMany(e => e.Blocks).Where(b => b.Program == restored.Program), Dues.Calendar).CountInArrears(restored, today);
+        if (arrears > Dues.MonthsInArrearsAllowed)
+        {
+            detail = $"{arrears} of this worker's months in the {restored.Program} programme are still in arrears; record the late payment first.";
+            return ReinstatementResult.StillInArrears;
+        }
+        after = after with { History = after.History.Add(ChangeNotes.Make(actor, now, ChangeKind.Reinstated, 0, ChangeNotes.Reinstated(restored, reason))) };
+        change = new EnrollmentChange(EnrollmentResult.Updated, before, after, ImmutableDictionary<ProgramKey, long>.Empty, NeedsClaim: after.HoldsOn(today));
+        return ReinstatementResult.Reinstated;
+    }
+
+    private Dictionary<string, Enrollment> ProjectEnds()
+    {
+        var ending = new Dictionary<string, Enrollment>(StringComparer.Ordinal);
+        foreach (var programme in _programmes.Values)
+        {
+            if (programme.Prepaid) continue;
+            var blocks = new List<(Enrollment, int)>();
+            foreach (var e in _byId.Values)
+            {
+                for (var i = 0; i < e.Blocks.Length; i++) if (e.Blocks[i].Program == programme.Key) blocks.Add((e, i));
+            }
+            if (blocks.Count == 0) continue;
+            foreach (var ((id, index), day) in Arrears.Terminations(programme, blocks, Dues.Calendar, Dues.MonthsInArrearsAllowed))
+            {
+                var e = ending.GetValueOrDefault(id) ?? _byId[id];
+                ending[id] = e with { Blocks = e.Blocks.SetItem(index, Arrears.EndedOn(e.Blocks[index], day)) };
+            }
+        }
+        return ending;
+    }
+}
