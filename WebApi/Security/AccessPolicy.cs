@@ -22,6 +22,10 @@ public enum VillageAction
     RecordPayment,
     /// <summary>Restore memberships that ended for arrears (a BPJS branch).</summary>
     Reinstate,
+    /// <summary>Register a PERISAI agent for a regency or district, or change one (<see cref="AccessPolicy.AgentRegistrars"/>).</summary>
+    RegisterAgent,
+    /// <summary>Read a regency's PERISAI agents (names, regions, statuses), or one of its districts'.</summary>
+    ReadAgents,
 }
 
 /// <summary>The policy's answer: allowed, not signed in (401), or outside one's role or region (403).</summary>
@@ -39,7 +43,9 @@ public enum Access
 /// - PERISAI agent: enrol in the villages of its districts, recorded under the agent code of its token;
 /// - district, regency and province officers: read their region (NIKs always masked);
 /// - national monitor and national admin: read everything; the admin also sees the Orleans dashboard;
-/// - BPJS branch: reads its region and exports it with full NIKs, as does a village's own operator.
+/// - BPJS branch: reads its region and exports it with full NIKs, as does a village's own operator;
+/// - PERISAI registry: regency and province officers register their region's agents (the national
+///   admin anyone's); whoever works in a regency reads its agents.
 /// The HTTP side asks it once per request, in the access filter (Http/AccessFilter.cs).
 /// </summary>
 public static class AccessPolicy
@@ -71,8 +77,18 @@ public static class AccessPolicy
             || (caller.HasAny([Roles.VillageOperator, Roles.BpjsBranch, .. Roles.Officers]) && caller.Covers(code)),
         VillageAction.RecordPayment => caller.HasAny(Payers) && caller.Covers(code),
         VillageAction.Reinstate => caller.Has(Roles.BpjsBranch) && caller.Covers(code),
+        VillageAction.RegisterAgent => caller.Has(Roles.NationalAdmin) || (caller.HasAny([Roles.RegencyOfficer, Roles.ProvinceOfficer]) && caller.Covers(code)),
+        // A regency's agents are known to everyone who works in it (operators and agents name them on enrolments).
+        VillageAction.ReadAgents => caller.HasAny(NationalRoles) || (caller.Roles.Count > 0 && WorksIn(caller, code.Length > 5 ? code[..5] : code)),
         _ => false,
     };
+
+    /// <summary>Whether one of the caller's regions contains the region or lies within it.</summary>
+    private static bool WorksIn(Caller caller, string region) =>
+        caller.Covers(region) || caller.Regions.Any(r => r.StartsWith(region + ".", StringComparison.Ordinal));
+
+    /// <summary>The roles that register PERISAI agents: regency and province officers in their region, the national admin anywhere.</summary>
+    public static readonly string[] AgentRegistrars = [Roles.RegencyOfficer, Roles.ProvinceOfficer, Roles.NationalAdmin];
 
     /// <summary>The roles that pay BPJS: a village pays its own programmes, a regency (or province) the APBD ones.</summary>
     public static readonly string[] Payers = [Roles.VillageOperator, Roles.RegencyOfficer, Roles.ProvinceOfficer];
@@ -96,6 +112,7 @@ public static class AccessPolicy
         VillageAction.LookupCoverage => CoverageAskers.FirstOrDefault(caller.Has) ?? Roles.VillageOperator,
         VillageAction.RecordPayment => Payers.FirstOrDefault(caller.Has) ?? Roles.VillageOperator,
         VillageAction.Reinstate => Roles.BpjsBranch,
+        VillageAction.RegisterAgent => AgentRegistrars.FirstOrDefault(caller.Has) ?? Roles.RegencyOfficer,
         _ => Roles.VillageOperator,
     };
 
@@ -117,6 +134,8 @@ public static class AccessPolicy
         VillageAction.ReadDues => "read the programme's dues",
         VillageAction.RecordPayment => "record payments",
         VillageAction.Reinstate => "reinstate memberships",
+        VillageAction.RegisterAgent => "register PERISAI agents",
+        VillageAction.ReadAgents => "read PERISAI agents",
         _ => "withdraw workers",
     };
 }
