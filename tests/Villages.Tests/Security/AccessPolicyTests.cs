@@ -85,6 +85,8 @@ public sealed class AccessPolicyTests(ApiFixture api)
     private async Task<string> Setup()
     {
         await api.Host.PutProgram(Village, new { budgetAllocated = 500_000_000 });
+        await api.Host.RegisterAgentAsync("PERISAI-3510-02", District);
+        await api.Host.RegisterAgentAsync("PERISAI-3510-03", OtherDistrict);
         var created = await (await api.Host.Enroll(Village, ApiHost.Body(Worker()))).Json();
         return created.GetProperty("enrollmentId").GetString()!;
     }

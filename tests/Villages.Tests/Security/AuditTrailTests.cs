@@ -18,6 +18,7 @@ public sealed class AuditTrailTests(ApiFixture api)
         var district = code[..8];
         using var operatorClient = api.Host.ClientFor(api.Host.Token("op-ani", [Roles.VillageOperator], [code]));
         using var agentClient = api.Host.ClientFor(api.Host.Token("agent-budi", [Roles.PerisaiAgent], [district], "PERISAI-7"));
+        await api.Host.RegisterAgentAsync("PERISAI-7", district);
         var worker = Worker();
         await operatorClient.PutAsJsonAsync($"/api/villages/{code}/program", new { budgetAllocated = 20_160_000 });
         await operatorClient.PutAsJsonAsync($"/api/villages/{code}/program", new { budgetAllocated = 30_000_000 });
