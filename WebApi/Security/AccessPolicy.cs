@@ -22,6 +22,8 @@ public enum VillageAction
     RecordPayment,
     /// <summary>Restore memberships that ended for arrears (a BPJS branch).</summary>
     Reinstate,
+    /// <summary>Match a BPJS result file to a regency's enrolments (a BPJS branch).</summary>
+    Reconcile,
 }
 
 /// <summary>The policy's answer: allowed, not signed in (401), or outside one's role or region (403).</summary>
@@ -70,7 +72,7 @@ public static class AccessPolicy
         VillageAction.ReadDues => caller.HasAny(NationalRoles)
             || (caller.HasAny([Roles.VillageOperator, Roles.BpjsBranch, .. Roles.Officers]) && caller.Covers(code)),
         VillageAction.RecordPayment => caller.HasAny(Payers) && caller.Covers(code),
-        VillageAction.Reinstate => caller.Has(Roles.BpjsBranch) && caller.Covers(code),
+        VillageAction.Reinstate or VillageAction.Reconcile => caller.Has(Roles.BpjsBranch) && caller.Covers(code),
         _ => false,
     };
 
@@ -95,7 +97,7 @@ public static class AccessPolicy
         VillageAction.RenewRegion => caller.Has(Roles.RegencyOfficer) ? Roles.RegencyOfficer : Roles.ProvinceOfficer,
         VillageAction.LookupCoverage => CoverageAskers.FirstOrDefault(caller.Has) ?? Roles.VillageOperator,
         VillageAction.RecordPayment => Payers.FirstOrDefault(caller.Has) ?? Roles.VillageOperator,
-        VillageAction.Reinstate => Roles.BpjsBranch,
+        VillageAction.Reinstate or VillageAction.Reconcile => Roles.BpjsBranch,
         _ => Roles.VillageOperator,
     };
 
@@ -117,6 +119,7 @@ public static class AccessPolicy
         VillageAction.ReadDues => "read the programme's dues",
         VillageAction.RecordPayment => "record payments",
         VillageAction.Reinstate => "reinstate memberships",
+        VillageAction.Reconcile => "reconcile BPJS result files",
         _ => "withdraw workers",
     };
 }
