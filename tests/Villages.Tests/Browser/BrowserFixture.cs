@@ -91,24 +91,36 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// afresh each time: rollups reach the nation a few push intervals after a write, so a single read
     /// of either side may be a moment old. Returns the figures both agree on once the API's satisfy until.
     /// </summary>
-    public async Task<JsonElement> PageAgreesWithNationAsync(Microsoft.Playwright.IPage page, string[] figures, Func<JsonElement, bool>? until = null)
+    public Task<JsonElement> PageAgreesWithNationAsync(IPage page, string[] figures, Func<JsonElement, bool>? until = null) =>
+        PageAgreesAsync(page, "ID", "#figures", static totals => totals, figures, until);
+
+    /// <summary>
+    /// Waits until the figures shown under a selector (data-value of each [data-figure]) are a
+    /// region's as the API answers them now, read afresh each time. source picks the figures out of
+    /// the region's totals (its apparatus, a budget year); a figure named "prefix-name" reads "name".
+    /// until is asked of the totals. Returns the figures both agree on.
+    /// </summary>
+    public async Task<JsonElement> PageAgreesAsync(IPage page, string region, string within, Func<JsonElement, JsonElement> source,
+        string[] figures, Func<JsonElement, bool>? until = null)
     {
         var deadline = DateTime.UtcNow + Patience;
-        var seen = "";
         while (true)
         {
-            var totals = (await ProgressAsync()).GetProperty("totals");
+            var totals = (await ProgressAsync(region)).GetProperty("totals");
+            var api = source(totals);
             var differences = new List<string>();
             foreach (var figure in figures)
             {
-                var shown = await page.Locator($"[data-figure='{figure}']").GetAttributeAsync("data-value");
-                var api = totals.GetProperty(figure).GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture);
-                if (shown != api) differences.Add($"{figure}: page {shown}, API {api}");
+                var shown = await page.Locator($"{within} [data-figure='{figure}']").GetAttributeAsync("data-value");
+                var expected = api.GetProperty(figure[(figure.IndexOf('-', StringComparison.Ordinal) + 1)..]).GetDecimal();
+                if (shown is null || decimal.Parse(shown, System.Globalization.CultureInfo.InvariantCulture) != expected)
+                {
+                    differences.Add($"{figure}: page {shown}, API {expected}");
+                }
             }
             if (until is not null && !until(totals)) differences.Add("the API has not reached the expected figures yet");
-            if (differences.Count == 0) return totals;
-            seen = string.Join("; ", differences);
-            Assert.True(DateTime.UtcNow < deadline, $"The page's figures never matched the API's: {seen}");
+            if (differences.Count == 0) return api;
+            Assert.True(DateTime.UtcNow < deadline, $"The page's figures under {within} never matched {region}'s in the API: {string.Join("; ", differences)}");
             await Task.Delay(200);
         }
     }

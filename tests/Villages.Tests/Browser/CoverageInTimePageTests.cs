@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Villages.Domain;
+using Villages.Tests.Infrastructure;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace Villages.Tests.Browser;
+
+/// <summary>
+/// Coverage in time on the page: a region's figures for today (covered, effective, ending within 30
+/// days), its village apparatus apart and its budget years; a village's programmes per year and
+/// funder, and the "Berakhir dalam 30 hari" list an operator renews from. The service runs on the
+/// real clock: "this year" and "next year" are today's, in WIB.
+/// </summary>
+[Collection(BrowserCollection.Name), Trait("Category", "Browser")]
+public sealed class CoverageInTimePageTests(BrowserFixture browser, ITestOutputHelper output)
+{
+    private const string Regency = "35.10";
+    private static readonly CultureInfo Indonesian = CultureInfo.GetCultureInfo("id-ID");
+
+    private static DateOnly Today => CoverageCalendar.LocalDate(DateTimeOffset.UtcNow);
+
+    [ChromiumFact]
+    public async Task A_region_shows_today_s_coverage_its_apparatus_apart_and_switches_budget_years()
+    {
+        int thisYear = Today.Year, nextYear = thisYear + 1;
+        var village = await browser.OpenVillageAsync();
+        await browser.EnrollAsync(village, 2);
+        await Put(village, thisYear, new { cohort = "apparatus", budgetAllocated = 5_000_000, targetWorkers = 8 });
+        var secretary = await browser.Host.Enroll(village, new
+        {
+            nik = Workers.NewNik(), name = "Pak Sekdes", occupation = "sekretaris-desa", monthlyIncome = 2_000_000, cohort = "apparatus",
+        });
+        Assert.Equal(HttpStatusCode.Created, secretary.StatusCode);
+        await Put(village, nextYear, new { budgetAllocated = 10_080_000, targetWorkers = 50 });
+
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync($"/r/{Regency}");
+        var totals = await Agrees(page, "#figures", t => t, ["coveredToday", "effectiveCoverage", "endingWithin30Days", "villagesWithProgram"],
+            until: t => t.GetProperty("coveredToday").GetInt32() >= 2 && t.GetProperty("years").TryGetProperty($"{nextYear}", out _)
+                && t.GetProperty("apparatus").GetProperty("coveredToday").GetInt32() >= 1);
+        // In Bahasa Indonesia, numbers written the Indonesian way.
+        await Expect(Figure(page, "#figures", "coveredToday").Locator("h3")).ToHaveTextAsync("Pekerja terlindungi hari ini");
+        await Expect(Figure(page, "#figures", "coveredToday").Locator(".figure-value")).ToHaveTextAsync(totals.GetProperty("coveredToday").GetInt32().ToString("N0", Indonesian));
+        await Expect(Figure(page, "#figures", "effectiveCoverage").Locator("h3")).ToHaveTextAsync("Cakupan efektif");
+        await Expect(Figure(page, "#figures", "effectiveCoverage").Locator(".figure-value"))
+            .ToHaveTextAsync(totals.GetProperty("effectiveCoverage").GetDecimal().ToString("#,##0.##", Indonesian));
+        await Expect(Figure(page, "#figures", "endingWithin30Days").Locator("h3")).ToHaveTextAsync("Berakhir dalam 30 hari");
+        await Expect(Figure(page, "#figures", "endingWithin30Days").Locator(".figure-sub")).ToContainTextAsync("belum diperpanjang");
+        await Expect(page.Locator("#children-table th").Filter(new() { HasText = "Berakhir ≤30 hari" })).ToBeVisibleAsync();
+
+        // The village apparatus apart: their own figures, not in the vulnerable workers' ones.
+        await Expect(page.Locator("#apparatus h2")).ToHaveTextAsync("Perangkat desa");
+        await Agrees(page, "#apparatus", t => t.GetProperty("apparatus"), ["apparatus-coveredToday", "apparatus-villagesWithProgram"]);
+
+        // This year first; the selector switches every per-year figure and the children's table.
+        await Expect(page.Locator("#year-select")).ToHaveValueAsync($"{thisYear}");
+        await Agrees(page, "#year-figures", t => t.GetProperty("years").GetProperty($"{thisYear}"), ["year-villagesWithProgram", "year-workersEnrolled", "year-budgetAllocated"]);
+        output.WriteLine(await BrowserFixture.ShootAsync(page, "region-coverage-today"));
+
+        await page.Locator("#year-select").SelectOptionAsync($"{nextYear}");
+        var next = await Agrees(page, "#year-figures", t => t.GetProperty("years").GetProperty($"{nextYear}"),
+            ["year-villagesWithProgram", "year-villagesAtTarget", "year-workersEnrolled", "year-budgetAllocated", "year-budgetCommitted"]);
+        Assert.True(next.GetProperty("budgetAllocated").GetInt64() >= 10_080_000);
+        await Expect(Figure(page, "#year-figures", "year-budgetAllocated").Locator(".figure-value"))
+            .ToHaveTextAsync("Rp" + next.GetProperty("budgetAllocated").GetInt64().ToString("N0", Indonesian));
+        await Expect(page.Locator("#year-children-title")).ToContainTextAsync($"{nextYear}");
+        var district = (await browser.ProgressAsync(Regency)).GetProperty("children").EnumerateArray().Single(c => c.GetProperty("code").GetString() == village[..8]);
+        var row = page.Locator("#year-children-table tr").Filter(new() { Has = page.GetByRole(AriaRole.Link, new() { Name = district.GetProperty("name").GetString()!, Exact = true }) });
+        await Expect(row).ToContainTextAsync("Rp" + district.GetProperty("years").GetProperty($"{nextYear}").GetProperty("budgetAllocated").GetInt64().ToString("N0", Indonesian));
+        // The figures of today do not move with the selector.
+        await Agrees(page, "#figures", t => t, ["coveredToday", "villagesWithProgram"]);
+        output.WriteLine(await BrowserFixture.ShootAsync(page, "region-coverage-next-year"));
+    }
+
+    private static ILocator Figure(IPage page, string within, string name) => page.Locator($"{within} [data-figure='{name}']");
+
+    private async Task Put(string village, int year, object body)
+    {
+        var response = await browser.Host.Http.PutAsJsonAsync($"/api/villages/{village}/programs/{year}", body);
+        Assert.True(response.IsSuccessStatusCode, $"PUT programme {year}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private Task<JsonElement> Agrees(IPage page, string within, Func<JsonElement, JsonElement> source, string[] figures, Func<JsonElement, bool>? until = null) =>
+        browser.PageAgreesAsync(page, Regency, within, source, figures, until);
+}
