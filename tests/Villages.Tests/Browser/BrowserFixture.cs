@@ -82,6 +82,17 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Through the sign-in panel, as a person would: the Development "sign in as" form, as the operator of the village shown.</summary>
+    public static async Task SignInAsOperatorAsync(IPage page, string village)
+    {
+        await page.Locator("#sign-in").ClickAsync();
+        await page.Locator("#sign-in-role").SelectOptionAsync("village-operator");
+        await Assertions.Expect(page.Locator("#sign-in-region")).ToHaveValueAsync(village);
+        await page.Locator("#sign-in-as button[type=submit]").ClickAsync();
+        await Assertions.Expect(page.Locator("#signed-in")).ToContainTextAsync("Operator desa");
+        await Assertions.Expect(page.Locator("#village-name")).ToBeVisibleAsync();
+    }
+
     /// <summary>The figures of a region as the API answers them (ID: the nation).</summary>
     public async Task<JsonElement> ProgressAsync(string region = "ID") =>
         await Host.Anonymous.GetFromJsonAsync<JsonElement>(region == "ID" ? "/api/progress" : $"/api/progress/{region}");

@@ -77,6 +77,51 @@ public sealed class CoverageInTimePageTests(BrowserFixture browser, ITestOutputH
         output.WriteLine(await BrowserFixture.ShootAsync(page, "region-coverage-next-year"));
     }
 
+    [ChromiumFact]
+    public async Task An_operator_adds_a_second_funder_and_enrols_a_worker_into_the_programme_chosen()
+    {
+        var thisYear = Today.Year;
+        var village = await browser.OpenVillageAsync();
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync($"/v/{village}");
+        await BrowserFixture.SignInAsOperatorAsync(page, village);
+        await Expect(page.Locator("#enroll-program")).ToBeHiddenAsync(); // one programme: nothing to choose
+
+        var form = page.Locator("#program-form");
+        await form.Locator("select[name=fundingSource]").SelectOptionAsync("SA");
+        await Expect(page.Locator("#program-form-says")).ToHaveTextAsync($"Membuka program baru: {thisYear} · Pekerja rentan · SA · APBD.");
+        await form.Locator("input[name=targetWorkers]").FillAsync("40");
+        await form.Locator("input[name=budgetAllocated]").FillAsync("8064000");
+        await form.Locator("button[type=submit]").ClickAsync();
+        await Expect(form.Locator(".notice")).ToHaveTextAsync($"Program {thisYear} · SA · APBD dibuka.");
+        await Expect(page.Locator("#programs-table tbody tr")).ToHaveCountAsync(2);
+        await Expect(page.Locator("#village-figures [data-figure='budgetAllocated'] .figure-value")).ToHaveTextAsync("Rp28.224.000");
+
+        await page.Locator("#enroll-program").SelectOptionAsync($"{thisYear}|SA|vulnerable");
+        var enrol = page.Locator("#enroll-form");
+        await enrol.Locator("input[name=nik]").FillAsync(Workers.NewNik());
+        await enrol.Locator("input[name=name]").FillAsync("Siti Aminah");
+        await enrol.Locator("button[type=submit]").ClickAsync();
+        await Expect(enrol.Locator(".notice")).ToContainTextAsync("Siti Aminah");
+        await Expect(page.Locator("#programs-table tbody tr[data-funding='SA'] td").Nth(3)).ToHaveTextAsync("1");
+        await Expect(page.Locator("#enrollments-table tbody")).ToContainTextAsync($"{thisYear} · SA");
+
+        // Choosing the apparatus' programme asks for a position and the siltap.
+        await Put(village, thisYear, new { cohort = "apparatus", budgetAllocated = 5_000_000, targetWorkers = 8 });
+        await page.ReloadAsync();
+        await page.Locator("#enroll-program").SelectOptionAsync($"{thisYear}|SD|apparatus");
+        await Expect(enrol.Locator("select[name=occupation] option").First).ToHaveTextAsync("Kepala desa");
+        await Expect(enrol).ToContainTextAsync("Siltap per bulan (Rp)");
+        output.WriteLine(await BrowserFixture.ShootAsync(page, "village-two-funders"));
+
+        // Every new word has its English.
+        await page.Locator("#language").ClickAsync();
+        await Expect(page.Locator("#programs-panel h2")).ToHaveTextAsync($"Programmes of {thisYear}");
+        await Expect(page.Locator("#programs-table tbody tr[data-cohort='apparatus'] td").First).ToHaveTextAsync("Village apparatus");
+        await Expect(page.Locator("#enrollments-table thead")).ToContainTextAsync("Year · funder");
+        output.WriteLine(await BrowserFixture.ShootAsync(page, "village-two-funders-english"));
+    }
+
     private static ILocator Figure(IPage page, string within, string name) => page.Locator($"{within} [data-figure='{name}']");
 
     private async Task Put(string village, int year, object body)
