@@ -64,11 +64,11 @@ public sealed class BrowserFixture : IAsyncLifetime
         return path;
     }
 
-    /// <summary>A village of Banyuwangi no other browser test uses, with a programme for 100 workers.</summary>
-    public async Task<string> OpenVillageAsync(long budget = 20_160_000)
+    /// <summary>A village of Banyuwangi no other browser test uses, with this year's programme for 100 workers.</summary>
+    public async Task<string> OpenVillageAsync(long budget = 20_160_000, int coverageMonths = 12)
     {
         var code = Workers.TestVillage(Interlocked.Increment(ref _nextVillage));
-        var response = await Host.PutProgram(code, new { budgetAllocated = budget });
+        var response = await Host.PutProgram(code, new { budgetAllocated = budget, coverageMonths });
         Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
         return code;
     }

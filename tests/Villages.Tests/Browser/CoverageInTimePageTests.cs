@@ -78,6 +78,57 @@ public sealed class CoverageInTimePageTests(BrowserFixture browser, ITestOutputH
     }
 
     [ChromiumFact]
+    public async Task An_operator_renews_a_worker_ending_within_30_days_into_next_year_and_the_worker_leaves_the_list()
+    {
+        var nextYear = Today.Year + 1;
+        var village = await browser.OpenVillageAsync(coverageMonths: 1); // the block ends at the end of this month
+        await Put(village, nextYear, new { budgetAllocated = 20_160_000 });
+        var enrolled = await (await browser.Host.Enroll(village, ApiHost.Body(Workers.Worker(name: "Wayan Sudarsa")))).Content.ReadFromJsonAsync<JsonElement>();
+        var end = DateOnly.ParseExact(enrolled.GetProperty("coverageEnd").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        Assert.Equal(new DateOnly(Today.Year, Today.Month, 1).AddMonths(1).AddDays(-1), end);
+        // Within 30 days, today included: every day but the 1st of a 31-day month.
+        var endingSoon = end <= Today.AddDays(29);
+
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync($"/v/{village}");
+        await BrowserFixture.SignInAsOperatorAsync(page, village);
+        await Expect(page.Locator("#enrollments-table tbody")).ToContainTextAsync("Aktif");
+        await Expect(page.Locator("#renewal-year")).ToHaveValueAsync($"{nextYear}"); // this year's block ends: next year's budget by default
+        var worker = page.Locator("#ending-table tbody tr").Filter(new() { HasText = "Wayan Sudarsa" });
+        if (endingSoon)
+        {
+            await Expect(worker).ToHaveCountAsync(1);
+            await Expect(worker).ToContainTextAsync(enrolled.GetProperty("nik").GetString()!);
+            await Expect(page.Locator("#village-figures [data-figure='endingWithin30Days']")).ToHaveAttributeAsync("data-value", "1");
+            output.WriteLine(await BrowserFixture.ShootAsync(page, "village-ending-soon"));
+            await page.GetByRole(AriaRole.Checkbox, new() { Name = "Pilih Wayan Sudarsa" }).CheckAsync();
+            await Expect(page.Locator("#renew-chosen")).ToHaveTextAsync("Perpanjang yang dipilih (1)");
+            await page.Locator("#renew-chosen").ClickAsync();
+        }
+        else
+        {
+            output.WriteLine($"coverage ends {end:yyyy-MM-dd}, 30 days or more from {Today:yyyy-MM-dd}: not listed; renewing every worker of the year instead");
+            await Expect(page.Locator("#ending-list")).ToContainTextAsync("Tidak ada pekerja yang berakhir dalam 30 hari.");
+            page.Dialog += (_, dialog) => dialog.AcceptAsync();
+            await page.Locator("#renew-all").ClickAsync();
+        }
+
+        var result = page.Locator("#renewal-results-table tbody tr");
+        await Expect(result).ToHaveCountAsync(1);
+        await Expect(result.Locator(".result")).ToHaveTextAsync("Diperpanjang");
+        await Expect(result).ToContainTextAsync($"{nextYear} SD");
+        await Expect(page.Locator("#renewal-outcome .notice")).ToContainTextAsync($"1 pekerja ke program {nextYear}: 1 diperpanjang");
+        // Renewed: no longer ending, the list and the figure say so; the audit entry reads in Bahasa.
+        await Expect(worker).ToHaveCountAsync(0);
+        await Expect(page.Locator("#ending-list")).ToContainTextAsync("Tidak ada pekerja yang berakhir dalam 30 hari.");
+        await Expect(page.Locator("#village-figures [data-figure='endingWithin30Days']")).ToHaveAttributeAsync("data-value", "0");
+        await Expect(page.Locator("#history-table tbody")).ToContainTextAsync("Diperpanjang");
+        await Expect(page.Locator("#history-table tbody")).ToContainTextAsync($"ke program {nextYear} SD, Rp16.800/bulan x 12 mulai");
+        await Expect(page.Locator("#other-programs-table tbody tr[data-year='" + nextYear + "'] td").Nth(4)).ToHaveTextAsync("1"); // enrolled into next year
+        output.WriteLine(await BrowserFixture.ShootAsync(page, "village-renewed"));
+    }
+
+    [ChromiumFact]
     public async Task An_operator_adds_a_second_funder_and_enrols_a_worker_into_the_programme_chosen()
     {
         var thisYear = Today.Year;
@@ -118,6 +169,7 @@ public sealed class CoverageInTimePageTests(BrowserFixture browser, ITestOutputH
         await page.Locator("#language").ClickAsync();
         await Expect(page.Locator("#programs-panel h2")).ToHaveTextAsync($"Programmes of {thisYear}");
         await Expect(page.Locator("#programs-table tbody tr[data-cohort='apparatus'] td").First).ToHaveTextAsync("Village apparatus");
+        await Expect(page.Locator("#ending-soon")).ToContainTextAsync("No worker ends within 30 days.");
         await Expect(page.Locator("#enrollments-table thead")).ToContainTextAsync("Year · funder");
         output.WriteLine(await BrowserFixture.ShootAsync(page, "village-two-funders-english"));
     }

@@ -1,7 +1,7 @@
 // A village: this year's programmes (each funder and cohort) and the other years', how much of its
-// budget is committed (over time, from its history), its enrolments (NIK masked, paged), its
-// history, and the forms of its operator. The figures follow the district's live stream: a change
-// to this village redraws them.
+// budget is committed (over time, from its history), the workers whose coverage ends within 30 days
+// (to renew), its enrolments (NIK masked, paged), its history, and the forms of its operator. The
+// figures follow the district's live stream: a change to this village redraws them.
 import { t } from '../i18n.js';
 import { el, replace, figure, section, problemBox } from '../ui.js';
 import { get } from '../api.js';
@@ -15,6 +15,7 @@ import { localizeNote } from '../notes.js';
 import { crumbs } from './crumbs.js';
 import { enrollForm, uploadForm, exportButton, withdrawButton } from './village-forms.js';
 import { programsPanel, programForm, allPrograms } from './village-programs.js';
+import { endingPanel } from './village-renewals.js';
 
 export async function renderVillage(root, { code }, { signal, about }) {
   let village;
@@ -44,10 +45,12 @@ export async function renderVillage(root, { code }, { signal, about }) {
     village = await get(`/api/villages/${code}`);
     draw();
     tables.forEach((table) => table.reload());
+    await ending.reload();
   };
   const programs = programsPanel((p) => program.choose(p));
   const program = programForm(current, refresh);
   const enroll = enrollForm(code, about, current, refresh);
+  const ending = endingPanel(code, current, refresh, signedIn);
   const draw = () => {
     drawFigures(figures, village);
     programsTitle.textContent = t('village.programs', { year: village.year });
@@ -84,12 +87,14 @@ export async function renderVillage(root, { code }, { signal, about }) {
       section(t('village.budget'), budgetHint, budget),
       section(t('village.operator'), signedIn ? null : el('p', { class: 'hint' }, t('village.signInHint')),
         program.element, exportButton(code))),
+    section(t('ending.title'), ending.element),
     section(t('village.enrollments'), signedIn ? null : el('p', { class: 'hint' }, t('village.signInToRead')), enrollmentsProblem, withdrawals, enrollments),
     el('div', { class: 'columns' },
       section(t('village.enroll'), enroll.element),
       section(t('village.upload'), uploadForm(code, refresh))),
     section(t('village.history'), signedIn ? null : el('p', { class: 'hint' }, t('village.signInToRead')), historyProblem, history));
   draw();
+  ending.reload();
 
   // The district's stream carries this village's figures among its children.
   watchProgress(village.district.code, signal, (progress) => {
