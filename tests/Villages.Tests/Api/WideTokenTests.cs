@@ -21,6 +21,7 @@ public sealed class WideTokenTests(ApiFixture api)
     private static readonly string[] Writes =
     [
         "putProgram", "putYearProgram", "renew", "enroll", "enrollBatch", "enrollBatchCsv", "withdraw", "startImport", "lookupCoverage", "startRegionRenewal",
+        "recordPayment", "reinstate", "startReconciliation",
     ];
 
     [Fact]
@@ -72,6 +73,11 @@ public sealed class WideTokenTests(ApiFixture api)
         "lookupCoverage" => await client.PostAsJsonAsync("/api/coverage/lookup",
             new { nik, date = CoverageCalendar.LocalDate(TimeProvider.System.GetUtcNow()).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) }),
         "startRegionRenewal" => await client.PostAsJsonAsync($"/api/regions/{village[..5]}/renewals", new { year = NextYear }),
+        "recordPayment" => await client.PostAsJsonAsync($"/api/villages/{village}/programs/{NextYear}/payments",
+            new { reference = "WIDE-1", paidOn = CoverageCalendar.LocalDate(TimeProvider.System.GetUtcNow()).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                months = new[] { $"{NextYear}-01" }, amount = 16_800 }),
+        "reinstate" => await client.PostAsJsonAsync($"/api/villages/{village}/programs/{NextYear}/reinstatements", new { enrollmentIds = new[] { enrollmentId }, reason = "x" }),
+        "startReconciliation" => await client.PostAsync($"/api/regions/{village[..5]}/reconciliations", Csv($"nik,kpj,status,registeredOn\n{nik},12345678901,registered,2026-01-05\n")),
         _ => throw new ArgumentOutOfRangeException(nameof(write), write, null),
     };
 

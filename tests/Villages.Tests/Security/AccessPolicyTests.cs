@@ -29,21 +29,22 @@ public sealed class AccessPolicyTests(ApiFixture api)
     [
         "putProgram", "putYearProgram", "renew", "enroll", "enrollBatch", "withdraw", "listEnrollments", "listEndingSoon", "getEnrollment",
         "getHistory", "exportVillage", "exportRegion", "startImport", "getImport", "getImportReport", "lookupCoverage", "listCoverageLookups",
-        "startRegionRenewal", "getRenewalJob", "getRenewalJobReport",
+        "startRegionRenewal", "getRenewalJob", "getRenewalJobReport", "getDues", "recordPayment", "reinstate", "startReconciliation",
+        "getReconciliation", "getReconciliationReport",
     ];
 
     /// <summary>Inside its scope (the village, its district, regency or province): Y allowed, . refused. Outside it or wider: all refused, except the national roles.</summary>
     private static readonly Dictionary<string, string> Inside = new()
     {
-        //                         prog year renw enrl btch wdrw list soon one  hist expV expR imp  impS impR look lks  rRnw job  jobR
-        [Roles.VillageOperator] = "Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    .    Y    .    .    Y    .    .    .    .",
-        [Roles.PerisaiAgent] = "   .    .    .    Y    Y    .    Y    Y    Y    Y    .    .    Y    .    .    .    .    .    .    .",
-        [Roles.DistrictOfficer] = ".    .    .    .    .    .    Y    Y    Y    Y    .    .    .    .    .    Y    .    .    .    .",
-        [Roles.RegencyOfficer] = " .    .    .    .    .    .    Y    Y    Y    Y    .    .    .    .    .    Y    .    Y    .    .",
-        [Roles.ProvinceOfficer] = ".    .    .    .    .    .    Y    Y    Y    Y    .    .    .    .    .    Y    .    Y    .    .",
-        [Roles.BpjsBranch] = "     .    .    .    .    .    .    Y    Y    Y    Y    Y    Y    .    .    .    Y    .    .    .    .",
-        [Roles.NationalMonitor] = ".    .    .    .    .    .    Y    Y    Y    Y    .    .    .    Y    Y    Y    Y    .    Y    Y",
-        [Roles.NationalAdmin] = "  .    .    .    .    .    .    Y    Y    Y    Y    .    .    .    Y    Y    Y    Y    .    Y    Y",
+        //                         prog year renw enrl btch wdrw list soon one  hist expV expR imp  impS impR look lks  rRnw job  jobR dues pay  rein rec  recS recR
+        [Roles.VillageOperator] = "Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    .    Y    .    .    Y    .    .    .    .    Y    Y    .    .    .    .",
+        [Roles.PerisaiAgent] = "   .    .    .    Y    Y    .    Y    Y    Y    Y    .    .    Y    .    .    .    .    .    .    .    .    .    .    .    .    .",
+        [Roles.DistrictOfficer] = ".    .    .    .    .    .    Y    Y    Y    Y    .    .    .    .    .    Y    .    .    .    .    Y    .    .    .    .    .",
+        [Roles.RegencyOfficer] = " .    .    .    .    .    .    Y    Y    Y    Y    .    .    .    .    .    Y    .    Y    .    .    Y    .    .    .    .    .",
+        [Roles.ProvinceOfficer] = ".    .    .    .    .    .    Y    Y    Y    Y    .    .    .    .    .    Y    .    Y    .    .    Y    .    .    .    .    .",
+        [Roles.BpjsBranch] = "     .    .    .    .    .    .    Y    Y    Y    Y    Y    Y    .    .    .    Y    .    .    .    .    Y    .    Y    Y    Y    Y",
+        [Roles.NationalMonitor] = ".    .    .    .    .    .    Y    Y    Y    Y    .    .    .    Y    Y    Y    Y    .    Y    Y    Y    .    .    .    .    .",
+        [Roles.NationalAdmin] = "  .    .    .    .    .    .    Y    Y    Y    Y    .    .    .    Y    Y    Y    Y    .    Y    Y    Y    .    .    .    .    .",
     };
 
     public static TheoryData<string, string> Callers()
@@ -147,6 +148,15 @@ public sealed class AccessPolicyTests(ApiFixture api)
             "startRegionRenewal" => (await client.PostAsJsonAsync($"/api/regions/{v[..8]}/renewals", new { year = NextYear }), 202),
             "getRenewalJob" => (await client.GetAsync($"/api/renewals/{scene.RenewalJob}"), 200),
             "getRenewalJobReport" => (await client.GetAsync($"/api/renewals/{scene.RenewalJob}/report"), 200),
+            "getDues" => (await client.GetAsync($"/api/villages/{v}/programs/{scene.Today[..4]}/dues"), 200),
+            "recordPayment" => (await client.PostAsJsonAsync($"/api/villages/{v}/programs/{scene.Today[..4]}/payments",
+                new { reference = Guid.NewGuid().ToString("N"), paidOn = scene.Today, months = new[] { scene.Today[..7] }, amount = 16_800 }), 201),
+            "reinstate" => (await client.PostAsJsonAsync($"/api/villages/{v}/programs/{scene.Today[..4]}/reinstatements",
+                new { enrollmentIds = new[] { scene.Enrollment }, reason = "dana cair" }), 200),
+            "startReconciliation" => (await client.PostAsync($"/api/regions/{v[..5]}/reconciliations",
+                Csv($"nik,kpj,status,registeredOn\n{scene.Nik},{scene.Kpj},registered,{scene.Today}\n")), 202),
+            "getReconciliation" => (await client.GetAsync($"/api/regions/{v[..5]}/reconciliations/{scene.Reconciliation}"), 200),
+            "getReconciliationReport" => (await client.GetAsync($"/api/regions/{v[..5]}/reconciliations/{scene.Reconciliation}/report"), 200),
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, null),
         };
         using (response)
@@ -203,8 +213,12 @@ public sealed class AccessPolicyTests(ApiFixture api)
             var started = await officer.PostAsJsonAsync($"/api/regions/{village[..8]}/renewals", new { year = NextYear });
             var job = await Finished(officer, started.Headers.Location!);
             var today = CoverageCalendar.LocalDate(TimeProvider.System.GetUtcNow()).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            var kpj = Random.Shared.NextInt64(10_000_000_000, 99_999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            using var branch = api.Host.ClientFor(api.Host.Token("setup-branch", [Roles.BpjsBranch], [village[..5]]));
+            var reconciliation = await Finished(branch, (await branch.PostAsync($"/api/regions/{village[..5]}/reconciliations",
+                Csv($"nik,kpj,status,registeredOn\n{worker.Nik},{kpj},registered,{today}\n"))).Headers.Location!);
             return _scene = new Scene(village, enrolled.GetProperty("enrollmentId").GetString()!, worker.Nik!, today,
-                import.GetProperty("id").GetString()!, job.GetProperty("id").GetString()!);
+                import.GetProperty("id").GetString()!, job.GetProperty("id").GetString()!, reconciliation.GetProperty("id").GetString()!, kpj);
         }
         finally
         {
@@ -220,5 +234,5 @@ public sealed class AccessPolicyTests(ApiFixture api)
 
     private static bool[] Cells(string row) => [.. row.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(static c => c == "Y")];
 
-    private sealed record Scene(string Village, string Enrollment, string Nik, string Today, string Import, string RenewalJob);
+    private sealed record Scene(string Village, string Enrollment, string Nik, string Today, string Import, string RenewalJob, string Reconciliation, string Kpj);
 }
