@@ -51,6 +51,7 @@ public static class WebApiSetup
         app.MapCoverageEndpoints();
         app.MapRenewalEndpoints();
         app.MapMoneyEndpoints();
+        app.MapReconciliationEndpoints();
         app.MapAgentEndpoints();
         app.MapProgressEndpoints();
         return app;

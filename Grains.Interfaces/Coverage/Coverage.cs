@@ -25,6 +25,10 @@ public sealed record CoverageAnswer
     [Id(10)] public string[]? Programs { get; init; }
     /// <summary>The enrolment's status on that day.</summary>
     [Id(11)] public EnrollmentStatus? Status { get; init; }
+    /// <summary>The BPJS participant number, masked, once BPJS confirmed the registration.</summary>
+    [Id(12), JsonPropertyName("kpj")] public string? MaskedKpj { get; init; }
+    /// <summary>Registered by the village only, or confirmed (or refused) by BPJS.</summary>
+    [Id(13)] public BpjsRegistration? Bpjs { get; init; }
 }
 
 /// <summary>One coverage question as the audit trail keeps it: who asked, about whom (masked), for which day, and the answer.</summary>

@@ -15,6 +15,14 @@ public enum EnrollmentStatus
     Terminated = 4,
 }
 
+/// <summary>Where a registration stands with BPJS: the village's word only until BPJS's result file confirms it.</summary>
+public enum BpjsRegistration
+{
+    RegisteredByVillage = 1,
+    ConfirmedByBpjs = 2,
+    RefusedByBpjs = 3,
+}
+
 /// <summary>One block of coverage: paid from one programme, from a day to the end of its last paid month.</summary>
 [GenerateSerializer, Immutable, Alias("Villages.CoveragePeriod")]
 public sealed record CoveragePeriod
@@ -63,6 +71,13 @@ public sealed record EnrollmentView
     [Id(19)] public required Cohort Cohort { get; init; }
     /// <summary>Every period, oldest first (a renewal adds one; the village's history keeps the earlier ones).</summary>
     [Id(20)] public required IReadOnlyList<CoveragePeriod> Periods { get; init; }
+    /// <summary>Registered by the village, confirmed by BPJS (its result file), or refused by BPJS.</summary>
+    [Id(21)] public BpjsRegistration Bpjs { get; init; } = BpjsRegistration.RegisteredByVillage;
+    /// <summary>The BPJS participant number, masked (******5678), once confirmed.</summary>
+    [Id(22), JsonPropertyName("kpj")] public string? MaskedKpj { get; init; }
+    [Id(23)] public DateOnly? ConfirmedOn { get; init; }
+    /// <summary>Why BPJS refused the registration.</summary>
+    [Id(24)] public string? BpjsRefusal { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("Villages.EnrollmentPage")]

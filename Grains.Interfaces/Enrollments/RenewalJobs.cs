@@ -2,7 +2,7 @@ namespace Villages;
 
 /// <summary>A regency's renewal job: every village of the region renews its previous year's workers into a year's programme.</summary>
 [GenerateSerializer, Immutable, Alias("Villages.RenewalJobStatus")]
-public sealed record RenewalJobStatus
+public sealed record RenewalJobStatus : IJobStatus<RenewalJobStatus>
 {
     [Id(0)] public required Guid Id { get; init; }
     [Id(1)] public required ImportState State { get; init; }
@@ -22,6 +22,8 @@ public sealed record RenewalJobStatus
     [Id(13)] public int Refused { get; init; }
     [Id(14)] public required DateTimeOffset StartedAt { get; init; }
     [Id(15)] public DateTimeOffset? FinishedAt { get; init; }
+
+    public RenewalJobStatus Ended(ImportState state, DateTimeOffset at) => this with { State = state, FinishedAt = at };
 }
 
 /// <summary>One line of a renewal job's report: a worker's result, or a village's refusal.</summary>

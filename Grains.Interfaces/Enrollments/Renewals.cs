@@ -36,7 +36,14 @@ public sealed record RenewalOutcome
     [Id(2)] public required RenewalResult Result { get; init; }
     [Id(3)] public EnrollmentView? Enrollment { get; init; }
     [Id(4), JsonIgnore] public Failure? Failure { get; init; }
+
+    /// <summary>Why not renewed, as a problem's code (its type's last segment) and detail.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public RenewalProblem? Problem => Failure is null ? null : new RenewalProblem(Failure.Code.Slug(), Failure.Detail);
 }
+
+/// <summary>A worker's refusal in a renewal answer.</summary>
+public sealed record RenewalProblem(string Code, string Detail);
 
 /// <summary>A renewal's answer: counts by result and one row per worker considered.</summary>
 [GenerateSerializer, Immutable, Alias("Villages.RenewalAnswer")]

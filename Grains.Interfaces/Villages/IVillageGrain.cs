@@ -32,6 +32,10 @@ public interface IVillageGrain : IGrainWithStringKey
     [Alias("ExportEnrollments")]
     Task<IReadOnlyList<EnrollmentExport>> ExportEnrollments();
 
+    /// <summary>Only what changed since a moment: workers new, renewed or whose coverage ended (NIKs in full), for BPJS.</summary>
+    [Alias("ExportChanges")]
+    Task<IReadOnlyList<EnrollmentExport>> ExportChanges(DateTimeOffset since);
+
     /// <summary>The village's audit trail, newest first.</summary>
     [Alias("GetHistory")]
     Task<HistoryPage> GetHistory(int offset, int limit);
@@ -61,6 +65,10 @@ public interface IVillageGrain : IGrainWithStringKey
     /// <summary>Restores workers whose membership in a year's programme ended for arrears (a BPJS branch, once the late funds arrived).</summary>
     [Alias("Reinstate")]
     Task<ReinstatementAnswer> Reinstate(int year, ReinstatementRequest request, Actor actor);
+
+    /// <summary>Records what BPJS's result file says of this village's workers (KPJ, registration day, refusal); the same again changes nothing.</summary>
+    [Alias("Reconcile")]
+    Task<IReadOnlyList<ReconciliationRowResult>> Reconcile(IReadOnlyList<ReconciliationRow> rows, Actor actor);
 
     /// <summary>Whether this village covered the worker (by registry key) on a day; null when it never enrolled them.</summary>
     [Alias("CoverageOn")]

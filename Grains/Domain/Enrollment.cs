@@ -39,6 +39,10 @@ public sealed record Enrollment
 
     public CoverageBlock Latest => Blocks[^1];
 
+    /// <summary>The village's word only, until BPJS's result file confirms (or refuses) the registration.</summary>
+    public BpjsRegistration Registration =>
+        ConfirmedOn is not null ? BpjsRegistration.ConfirmedByBpjs : BpjsRefusal is not null ? BpjsRegistration.RefusedByBpjs : BpjsRegistration.RegisteredByVillage;
+
     public Cohort Cohort => Latest.Program.Cohort;
 
     /// <summary>The block that covers the day, else the latest that began by then, else the first.</summary>
@@ -98,6 +102,8 @@ public sealed record Enrollment
             Status = current.StatusOn(today), EnrolledAt = EnrolledAt, UpdatedAt = UpdatedAt, WithdrawnAt = WithdrawnAt, AgentId = AgentId,
             Year = current.Program.Year, FundingSource = current.Program.Funder, Cohort = current.Program.Cohort,
             Periods = [.. Blocks.Select(b => b.ToPeriod(today))],
+            Bpjs = Registration,
+            MaskedKpj = Kpj is null ? null : Domain.Kpj.Mask(Kpj), ConfirmedOn = ConfirmedOn, BpjsRefusal = BpjsRefusal,
         };
     }
 

@@ -12,12 +12,14 @@ public sealed class WorkerKeys
 {
     private readonly byte[] _registryKey;
     private readonly byte[] _enrollmentIdKey;
+    private readonly byte[] _kpjKey;
 
     public WorkerKeys(PrivacyOptions options)
     {
         var secret = options.SecretBytes();
         _registryKey = Derive(secret, "villages/nik-registry/v1");
         _enrollmentIdKey = Derive(secret, "villages/enrollment-id/v1");
+        _kpjKey = Derive(secret, "villages/kpj-registry/v1");
     }
 
     internal static byte[] Derive(byte[] secret, string purpose) =>
@@ -25,6 +27,9 @@ public sealed class WorkerKeys
 
     /// <summary>The national registry key of a worker: the same in every village.</summary>
     public string RegistryKey(string nik) => Base64Url.EncodeToString(Mac(_registryKey, nik).AsSpan(0, 16));
+
+    /// <summary>The national key of a BPJS participant number (KPJ), which is personal data like the NIK.</summary>
+    public string KpjKey(string kpj) => Base64Url.EncodeToString(Mac(_kpjKey, kpj).AsSpan(0, 16));
 
     /// <summary>
     /// The opaque id of a worker's enrolment in one village: stable for that village and NIK,

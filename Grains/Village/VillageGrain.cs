@@ -178,6 +178,8 @@ internal sealed partial class VillageGrain(
 
     public Task<IReadOnlyList<EnrollmentExport>> ExportEnrollments() => Task.FromResult(VillageQueries.Export(_ledger, Today));
 
+    public Task<IReadOnlyList<EnrollmentExport>> ExportChanges(DateTimeOffset since) => Task.FromResult(VillageQueries.Changes(_ledger, since, clock.GetUtcNow()));
+
     public Task<HistoryPage> GetHistory(int offset, int limit) => Task.FromResult(VillageQueries.History(_ledger, _store.Header, offset, limit));
 
     public Task<bool> HoldsWorker(string nikKey) => Task.FromResult(_ledger.HoldsWorker(nikKey, Today) || _inFlight.Holds(nikKey));

@@ -85,19 +85,51 @@ internal static class VillageQueries
             .Select(e => (Enrollment: e, Block: e.CoveringOn(today)))
             .Where(static c => c.Block is not null)
             .OrderBy(static c => c.Enrollment.EnrolledAt)
-            .Select(c =>
+            .Select(c => ExportRow(c.Enrollment, c.Block!, today, null))];
+
+    /// <summary>
+    /// What changed since a moment, up to now, one row per worker with their latest change: enrolled,
+    /// renewed, or their coverage ended (ran out at midnight, withdrawn, terminated for arrears).
+    /// </summary>
+    public static IReadOnlyList<EnrollmentExport> Changes(VillageLedger ledger, DateTimeOffset since, DateTimeOffset now)
+    {
+        var today = CoverageCalendar.LocalDate(now);
+        var rows = new List<(DateTimeOffset At, EnrollmentExport Row)>();
+        foreach (var e in ledger.Enrollments)
+        {
+            (DateTimeOffset At, ExportChange Change, CoverageBlock Block)? latest = null;
+            void Consider(DateTimeOffset at, ExportChange change, CoverageBlock block)
             {
-                var (e, b) = (c.Enrollment, c.Block!);
-                // The NIK was valid when enrolled; its facts are read back without today's age limits.
-                Nik.TryValidate(e.Nik, today, Unlimited, out var facts, out _);
-                return new EnrollmentExport
-                {
-                    EnrollmentId = e.Id, Nik = e.Nik, Name = e.Name, BirthDate = facts.BirthDate, Female = facts.Sex == Sex.Female,
-                    Occupation = e.Occupation, MonthlyIncome = e.MonthlyIncome, Programs = e.Programs, MonthlyPremium = b.MonthlyPremium,
-                    CoverageMonths = b.Months, CoverageStart = b.Start, CoverageEnd = b.End, EnrolledAt = e.EnrolledAt,
-                    AgentId = e.AgentId, FundingSource = b.Program.Funder,
-                };
-            })];
+                if (at > since && at <= now && (latest is null || at >= latest.Value.At)) latest = (at, change, block);
+            }
+            foreach (var change in e.History)
+            {
+                if (change.Kind is ChangeKind.Enrolled) Consider(change.At, ExportChange.New, e.Blocks.LastOrDefault(b => CoverageCalendar.StartOf(b.Start) <= change.At) ?? e.Blocks[0]);
+                else if (change.Kind is ChangeKind.Renewed) Consider(change.At, ExportChange.Renewed, e.Latest);
+                else if (change.Kind is ChangeKind.Withdrawn or ChangeKind.Terminated) Consider(change.At, ExportChange.Ended, e.CurrentOn(CoverageCalendar.LocalDate(change.At)));
+            }
+            foreach (var block in e.Blocks)
+            {
+                if (block.End < block.Start || block.Stopped || e.Blocks.Any(next => next.Start == block.End.AddDays(1))) continue;
+                Consider(CoverageCalendar.StartOf(block.End.AddDays(1)), ExportChange.Ended, block);
+            }
+            if (latest is { } l) rows.Add((l.At, ExportRow(e, l.Block, today, l.Change)));
+        }
+        return [.. rows.OrderBy(static r => r.At).Select(static r => r.Row)];
+    }
+
+    private static EnrollmentExport ExportRow(Enrollment e, CoverageBlock b, DateOnly today, ExportChange? change)
+    {
+        // The NIK was valid when enrolled; its facts are read back without today's age limits.
+        Nik.TryValidate(e.Nik, today, Unlimited, out var facts, out _);
+        return new EnrollmentExport
+        {
+            EnrollmentId = e.Id, Nik = e.Nik, Name = e.Name, BirthDate = facts.BirthDate, Female = facts.Sex == Sex.Female,
+            Occupation = e.Occupation, MonthlyIncome = e.MonthlyIncome, Programs = e.Programs, MonthlyPremium = b.MonthlyPremium,
+            CoverageMonths = b.Months, CoverageStart = b.Start, CoverageEnd = b.End, EnrolledAt = e.EnrolledAt,
+            AgentId = e.AgentId, FundingSource = b.Program.Funder, Kpj = e.Kpj, Change = change,
+        };
+    }
 
     /// <summary>Whether this village covered the worker on a day, and how; null when it never enrolled them.</summary>
     public static CoverageAnswer? CoverageOn(VillageLedger ledger, string villageCode, string nikKey, DateOnly day)
@@ -110,6 +142,7 @@ internal static class VillageQueries
             VillageCode = villageCode, EnrollmentId = e.Id, Year = block.Program.Year, FundingSource = block.Program.Funder,
             Cohort = block.Program.Cohort, CoverageStart = block.Start, CoverageEnd = e.ChainEndFrom(day) ?? block.End,
             Programs = ProgramNames.Of(e.Programs), Status = block.StatusOn(day),
+            MaskedKpj = e.Kpj is null ? null : Kpj.Mask(e.Kpj), Bpjs = e.Registration,
         };
     }
 

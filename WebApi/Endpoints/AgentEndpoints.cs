@@ -22,13 +22,13 @@ public static class AgentEndpoints
     {
         var agents = app.MapGroup("/api/agents").WithTags("Agents").Guarded();
         agents.MapPut("/{code}", Put).WithName("putAgent")
-            .RequiresSignIn("Only regency and province officers and national admins register PERISAI agents.", AccessPolicy.AgentRegistrars)
+            .RequiresAnywhere(VillageAction.RegisterAgent)
             .WithSummary("Registers a PERISAI agent (201) or changes its name, region or status (200; the same record again changes nothing). Moving it to another region needs both regions.")
             .Accepts<AgentRequest>("application/json")
             .Produces<AgentView>(201).Produces<AgentView>()
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(413).ProducesProblem(415).ProducesProblem(503);
-        agents.MapGet("/{code}", Get).WithName("getAgent").RequiresSignIn()
-            .WithSummary("A PERISAI agent: name, region, status, when registered and last changed (for those who work in its regency).")
+        agents.MapGet("/{code}", Get).WithName("getAgent").RequiresAnywhere(VillageAction.ReadAgents)
+            .WithSummary("A PERISAI agent: name, region, status, when registered and last changed (officers, BPJS branches and national roles whose scope holds its region).")
             .Produces<AgentView>().ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(503);
         app.MapGroup("/api/regions/{code}").WithTags("Agents").Guarded()
             .MapGet("/agents", List).WithName("listAgents").Requires(VillageAction.ReadAgents).WithMetadata(RegencyOrDistrict)
@@ -53,7 +53,7 @@ public static class AgentEndpoints
                 return Problems.Result(ProblemType.Forbidden, AccessPolicy.Explain(caller, VillageAction.RegisterAgent, region), context);
             }
         }
-        var outcome = await agent.Register(body.Value!, context.Actor(VillageAction.RegisterAgent));
+        var outcome = await agent.Register(body.Value!, context.Actor(VillageAction.RegisterAgent, valid.Region.Code));
         if (outcome.Failure is not null) return Problems.Result(outcome.Failure, context);
         return outcome.Created ? TypedResults.Created($"/api/agents/{code}", outcome.Agent) : TypedResults.Ok(outcome.Agent);
     }

@@ -18,12 +18,12 @@ public static class CoverageEndpoints
     {
         var coverage = app.MapGroup("/api/coverage").WithTags("Coverage").Guarded();
         coverage.MapPost("/lookup", Lookup).WithName("lookupCoverage")
-            .RequiresSignIn("Coverage questions are for BPJS branch staff, officers and village operators.", AccessPolicy.CoverageAskers)
+            .RequiresAnywhere(VillageAction.LookupCoverage)
             .WithSummary("Whether a worker was covered on a day: by which village, programme and funder, from when to when. Every question is audited.")
             .Accepts<CoverageLookup>("application/json")
             .Produces<CoverageAnswer>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(413).ProducesProblem(415).ProducesProblem(503);
         coverage.MapGet("/lookups", Lookups).WithName("listCoverageLookups")
-            .RequiresSignIn("The audit of coverage questions is for national monitors.", AccessPolicy.NationalRoles)
+            .RequiresAnywhere(VillageAction.AuditLookups)
             .WithSummary("The coverage questions asked in a month (month=YYYY-MM, WIB), newest first: who asked, about whom (masked), for which day, and the answer.")
             .Produces<CoverageLookupPage>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(503);
     }

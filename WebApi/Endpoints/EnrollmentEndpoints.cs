@@ -52,8 +52,8 @@ public static class EnrollmentEndpoints
     {
         var body = await RequestBody.JsonAsync<EnrollmentRequest>(context, EnrollmentBodyLimit);
         if (body.Problem is not null) return body.Problem;
-        if (AgentRule(context, [body.Value!]) is { } agentProblem) return agentProblem;
-        var outcome = await grains.Village(village.Code).Enroll(AsAgent(context, body.Value!), context.Actor(VillageAction.Enroll));
+        if (!AsRecorded(context, village, [body.Value!], out var recorded)) return AgentProblem(context);
+        var outcome = await grains.Village(village.Code).Enroll(recorded[0], context.Actor(VillageAction.Enroll, village.Code));
         if (outcome.Failure is not null) return Problems.Result(outcome.Failure, context);
         return outcome.Result == EnrollmentResult.Created
             ? TypedResults.Created($"/api/villages/{village.Code}/enrollments/{outcome.Enrollment!.EnrollmentId}", outcome.Enrollment)
@@ -93,10 +93,10 @@ public static class EnrollmentEndpoints
             }
             rows.AddRange(body.Value.Select(static (r, i) => (i + 1, r, r is null ? "The row is null." : null)));
         }
-        if (AgentRule(context, rows.Select(static r => r.Request)) is { } agentProblem) return agentProblem;
         var readable = rows.Where(static r => r.Unreadable is null).ToList();
+        if (!AsRecorded(context, village, readable.Select(static r => r.Request!), out var recorded)) return AgentProblem(context);
         var outcomes = readable.Count == 0 ? []
-            : await grains.Village(village.Code).EnrollBatch([.. readable.Select(r => AsAgent(context, r.Request!))], context.Actor(VillageAction.Enroll));
+            : await grains.Village(village.Code).EnrollBatch(recorded, context.Actor(VillageAction.Enroll, village.Code));
         var byRow = readable.Select(static r => r.Row).Zip(outcomes).ToDictionary(static p => p.First, static p => p.Second);
         var results = rows.Select(r => BatchRow(r.Row, r.Unreadable is { } why
             ? EnrollmentOutcome.Rejected(new Failure(FailureCode.InvalidEnrollment, why))
@@ -127,7 +127,7 @@ public static class EnrollmentEndpoints
     private static async Task<IResult> Withdraw(VillageTarget village, string enrollmentId, HttpContext context, IGrainFactory grains)
     {
         if (!WorkerKeys.IsEnrollmentIdShape(enrollmentId)) return NotFound(village, context);
-        var outcome = await grains.Village(village.Code).Withdraw(enrollmentId, context.Actor(VillageAction.Withdraw));
+        var outcome = await grains.Village(village.Code).Withdraw(enrollmentId, context.Actor(VillageAction.Withdraw, village.Code));
         return outcome.Failure is not null ? Problems.Result(outcome.Failure, context) : TypedResults.Ok(outcome);
     }
 
@@ -137,23 +137,26 @@ public static class EnrollmentEndpoints
         return TypedResults.Ok(await grains.Village(village.Code).GetHistory(from, take));
     }
 
-    /// <summary>A PERISAI agent's enrolments carry the agent code of its token; naming another agent is refused.</summary>
-    private static IResult? AgentRule(HttpContext context, IEnumerable<EnrollmentRequest?> rows)
+    /// <summary>The requests as recorded: a PERISAI agent's under the agent code of its token (the policy's rule); false when a row names another agent.</summary>
+    private static bool AsRecorded(HttpContext context, VillageTarget village, IEnumerable<EnrollmentRequest> rows, out EnrollmentRequest[] recorded)
     {
         var caller = context.Caller();
-        if (AccessPolicy.ActingRole(caller, VillageAction.Enroll) != Roles.PerisaiAgent) return null;
-        if (caller.AgentId is null) return Problems.Result(ProblemType.Forbidden, "Your token carries no PERISAI agent code (claim agent_id).", context);
-        return rows.Any(r => r?.AgentId is { } named && named != caller.AgentId)
-            ? Problems.Result(ProblemType.Forbidden, "An agent enrols under the agent code of its own token; leave agentId out.", context)
-            : null;
+        var result = new List<EnrollmentRequest>();
+        foreach (var row in rows)
+        {
+            if (!AccessPolicy.TryRecordedAgent(caller, village.Code, row.AgentId, out var agent))
+            {
+                recorded = [];
+                return false;
+            }
+            result.Add(row.AgentId == agent ? row : row with { AgentId = agent });
+        }
+        recorded = [.. result];
+        return true;
     }
 
-    /// <summary>The request as recorded: under the agent code of an agent's token.</summary>
-    private static EnrollmentRequest AsAgent(HttpContext context, EnrollmentRequest request)
-    {
-        var caller = context.Caller();
-        return AccessPolicy.ActingRole(caller, VillageAction.Enroll) == Roles.PerisaiAgent ? request with { AgentId = caller.AgentId } : request;
-    }
+    private static IResult AgentProblem(HttpContext context) =>
+        Problems.Result(ProblemType.Forbidden, "An agent enrols under the agent code of its own token; leave agentId out.", context);
 
     private static BatchRow BatchRow(int row, EnrollmentOutcome outcome)
     {

@@ -20,7 +20,7 @@ public static class ImportEndpoints
     {
         var imports = app.MapGroup("/api/imports").WithTags("Imports").Guarded();
         imports.MapPost("", Start).WithName("startImport")
-            .RequiresSignIn("Only village operators and PERISAI agents import enrolments.", AccessPolicy.Enrollers)
+            .RequiresAnywhere(VillageAction.Enroll)
             .WithSummary("Starts a bulk import: text/csv with villageCode,nik,name,occupation,monthlyIncome,programs,agentId.")
             .Accepts<string>("text/csv").Produces<ImportStatus>(202)
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(413).ProducesProblem(415).ProducesProblem(503);
@@ -53,16 +53,16 @@ public static class ImportEndpoints
 
         var accepted = new List<ImportRow>();
         var refused = new List<ImportRowResult>();
-        var agent = AccessPolicy.ActingRole(caller, VillageAction.Enroll) == Roles.PerisaiAgent ? caller.AgentId : null;
         foreach (var row in rows)
         {
             var code = row.VillageCode?.Trim();
             string? why = row.Problem;
+            string? agent = null;
             if (why is null && !RegionCode.IsVillageCode(code)) why = "villageCode must look like PP.RR.DD.VVVV.";
             else if (why is null && !catalog.TryGet(code, out _)) why = $"No village {code} in the reference data.";
-            else if (why is null && !AccessPolicy.Allows(caller, VillageAction.Enroll, code!)) why = $"Village {code} is outside your region.";
-            else if (why is null && agent is not null && row.Request!.AgentId is { } named && named != agent) why = "An agent imports under the agent code of its own token.";
-            if (why is null) accepted.Add(new ImportRow(row.Number, code!, row.Request! with { AgentId = agent ?? row.Request!.AgentId }));
+            else if (why is null && !AccessPolicy.Allows(caller, VillageAction.Enroll, code!)) why = $"Village {code} is outside your region: your token does not name it.";
+            else if (why is null && !AccessPolicy.TryRecordedAgent(caller, code!, row.Request!.AgentId, out agent)) why = "An agent imports under the agent code of its own token.";
+            if (why is null) accepted.Add(new ImportRow(row.Number, code!, row.Request! with { AgentId = agent }));
             else refused.Add(new ImportRowResult(row.Number, code, null, EnrollmentResult.Rejected, null, ProblemType.InvalidRow.Code, why));
         }
         var id = Guid.NewGuid();

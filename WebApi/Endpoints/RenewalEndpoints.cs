@@ -44,7 +44,7 @@ public static class RenewalEndpoints
         }
         if (rules.CheckYear(year, Domain.CoverageCalendar.LocalDate(clock.GetUtcNow())) is { } badYear) return Problems.Result(badYear, context);
         var id = Guid.NewGuid();
-        var status = await grains.GetGrain<IRenewalJobGrain>(id).Start(target.Region.Code, year, context.Actor(VillageAction.RenewRegion));
+        var status = await grains.GetGrain<IRenewalJobGrain>(id).Start(target.Region.Code, year, context.Actor(VillageAction.RenewRegion, target.Region.Code));
         return TypedResults.Accepted($"/api/renewals/{id}", status);
     }
 

@@ -57,7 +57,7 @@ public static class VillageEndpoints
     {
         var body = await RequestBody.JsonOneOrManyAsync<ProgramRequest>(context, ProgramBodyLimit);
         if (body.Problem is not null) return body.Problem;
-        var outcome = await grains.Village(village.Code).SetPrograms(year, body.Value!, context.Actor(VillageAction.ChangeProgram));
+        var outcome = await grains.Village(village.Code).SetPrograms(year, body.Value!, context.Actor(VillageAction.ChangeProgram, village.Code));
         if (outcome.Failure is not null) return Problems.Result(outcome.Failure, context);
         return outcome.Created ? TypedResults.Created($"/api/villages/{village.Code}", outcome.Village) : TypedResults.Ok(outcome.Village);
     }
@@ -67,7 +67,7 @@ public static class VillageEndpoints
         if (!TryYear(year, context, out var budgetYear, out var problem)) return problem;
         var body = await RequestBody.OptionalJsonAsync(context, RenewalBodyLimit, new RenewalRequest());
         if (body.Problem is not null) return body.Problem;
-        var answer = await grains.Village(village.Code).Renew(budgetYear, body.Value!, context.Actor(VillageAction.Renew));
+        var answer = await grains.Village(village.Code).Renew(budgetYear, body.Value!, context.Actor(VillageAction.Renew, village.Code));
         return answer.Failure is not null ? Problems.Result(answer.Failure, context) : TypedResults.Ok(answer);
     }
 }

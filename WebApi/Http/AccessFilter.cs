@@ -5,8 +5,11 @@ namespace Villages.WebApi.Http;
 /// <summary>Endpoint metadata: the action on the route's village or region that the caller must be allowed.</summary>
 public sealed record RequiredAccess(VillageAction Action);
 
-/// <summary>Endpoint metadata: a signed-in caller, with one of these roles when any are named.</summary>
-public sealed record RequiredRoles(string[] Roles, string Refusal);
+/// <summary>Endpoint metadata: the action the caller must be allowed somewhere, for an endpoint whose regions are in its body.</summary>
+public sealed record RequiredAnywhere(VillageAction Action);
+
+/// <summary>Endpoint metadata: any signed-in caller (the handler then asks the policy about what it finds).</summary>
+public sealed record RequiredSignIn;
 
 /// <summary>
 /// The one guard of the API's route groups: it answers a route's unknown or malformed village or
@@ -23,13 +26,20 @@ public static class AccessFilter
     public static RouteHandlerBuilder Requires(this RouteHandlerBuilder endpoint, VillageAction action) =>
         endpoint.WithMetadata(new RequiredAccess(action));
 
-    /// <summary>The caller must be signed in, with one of these roles when any are named.</summary>
-    public static RouteHandlerBuilder RequiresSignIn(this RouteHandlerBuilder endpoint, string refusal = "", params string[] roles) =>
-        endpoint.WithMetadata(new RequiredRoles(roles, refusal));
+    /// <summary>
+    /// The caller must be allowed this action in at least one region; the handler then asks the
+    /// policy about each region its body names (an import's villages, the village a coverage answer names).
+    /// </summary>
+    public static RouteHandlerBuilder RequiresAnywhere(this RouteHandlerBuilder endpoint, VillageAction action) =>
+        endpoint.WithMetadata(new RequiredAnywhere(action));
+
+    /// <summary>The caller must be signed in.</summary>
+    public static RouteHandlerBuilder RequiresSignIn(this RouteHandlerBuilder endpoint) => endpoint.WithMetadata(new RequiredSignIn());
 
     /// <summary>Whether an endpoint needs a bearer token (for the OpenAPI document's security requirements).</summary>
     public static bool NeedsToken(EndpointMetadataCollection metadata) =>
-        metadata.GetMetadata<RequiredAccess>() is not null || metadata.GetMetadata<RequiredRoles>() is not null;
+        metadata.GetMetadata<RequiredAccess>() is not null || metadata.GetMetadata<RequiredAnywhere>() is not null
+        || metadata.GetMetadata<RequiredSignIn>() is not null;
 
     private static async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
@@ -46,12 +56,16 @@ public static class AccessFilter
                 case Access.Forbidden: return Problems.Result(ProblemType.Forbidden, AccessPolicy.Explain(caller, required.Action, target.Region.Code), context);
             }
         }
-        if (metadata?.GetMetadata<RequiredRoles>() is { } roles)
+        if (metadata?.GetMetadata<RequiredAnywhere>() is { } anywhere)
         {
             var caller = context.Caller();
-            if (!caller.Authenticated) return Unauthenticated(context);
-            if (roles.Roles.Length > 0 && !caller.HasAny(roles.Roles)) return Problems.Result(ProblemType.Forbidden, roles.Refusal, context);
+            switch (AccessPolicy.DecideAnywhere(caller, anywhere.Action))
+            {
+                case Access.Unauthenticated: return Unauthenticated(context);
+                case Access.Forbidden: return Problems.Result(ProblemType.Forbidden, AccessPolicy.Explain(caller, anywhere.Action, null), context);
+            }
         }
+        if (metadata?.GetMetadata<RequiredSignIn>() is not null && !context.Caller().Authenticated) return Unauthenticated(context);
         return await next(invocation);
     }
 

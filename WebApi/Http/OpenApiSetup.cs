@@ -24,6 +24,7 @@ public static partial class OpenApiSetup
         ("Imports", "Regency-wide CSV imports: a job to start, watch and read a per-row report of."),
         ("Renewals", "A regency's or district's renewal into a budget year: a job to start, watch and read a per-worker report of."),
         ("Coverage", "Whether a worker is covered on a date, for BPJS branches and officers, each question audited."),
+        ("Reconciliation", "A BPJS branch's result file matched back to a regency's enrolments: KPJ numbers, confirmations, refusals, workers unknown to the ledger."),
         ("Money", "A programme's contributions to BPJS month by month: dues and due dates, payments, arrears, reinstatements."),
         ("Agents", "The PERISAI agents' registry: an agent's code, name, region and status; enrolments may name only an active agent of the village's region."),
         ("Progress", "Live figures of the nation, a province, regency or district and of each child region, answered from memory, also as Server-Sent Events."),

@@ -1,6 +1,8 @@
+using Villages.Regions;
+
 namespace Villages.WebApi.Security;
 
-/// <summary>What a caller asks to do with a village (or, for reads and exports, a region).</summary>
+/// <summary>What a caller asks to do with a village (or, for exports and region jobs, a region).</summary>
 public enum VillageAction
 {
     /// <summary>Enrolments and their history: names and masked NIKs.</summary>
@@ -16,15 +18,19 @@ public enum VillageAction
     RenewRegion,
     /// <summary>Be told whether a worker was covered on a day, and where (claims: deaths, work accidents).</summary>
     LookupCoverage,
+    /// <summary>Read the audit of coverage questions: who asked about whom, nationwide.</summary>
+    AuditLookups,
     /// <summary>A programme's months, what is due to BPJS and what was paid: money, no personal data.</summary>
     ReadDues,
-    /// <summary>Record a payment to BPJS (who may, for which funder: <see cref="AccessPolicy.MayPay"/>).</summary>
+    /// <summary>Record a payment to BPJS (and only for the programmes the role pays: <see cref="AccessPolicy.MayPay"/>).</summary>
     RecordPayment,
     /// <summary>Restore memberships that ended for arrears (a BPJS branch).</summary>
     Reinstate,
-    /// <summary>Register a PERISAI agent for a regency or district, or change one (<see cref="AccessPolicy.AgentRegistrars"/>).</summary>
+    /// <summary>Match a BPJS result file to a regency's enrolments (a BPJS branch).</summary>
+    Reconcile,
+    /// <summary>Register a PERISAI agent for a regency or district, or change one (asked on the agent's region, both of them for a move).</summary>
     RegisterAgent,
-    /// <summary>Read a regency's PERISAI agents (names, regions, statuses), or one of its districts'.</summary>
+    /// <summary>Read PERISAI agents: names, regions, statuses (asked on the agent's, or the listed, region).</summary>
     ReadAgents,
 }
 
@@ -37,128 +43,159 @@ public enum Access
 }
 
 /// <summary>
-/// Who may do what, in one place (tested as a table in AccessPolicyTests):
-/// - anyone, even anonymous: aggregated progress and a village's programme figures, no personal data;
-/// - village operator: its own village's programme and enrolments (enrol, re-price, withdraw);
-/// - PERISAI agent: enrol in the villages of its districts, recorded under the agent code of its token;
-/// - district, regency and province officers: read their region (NIKs always masked);
-/// - national monitor and national admin: read everything; the admin also sees the Orleans dashboard;
-/// - BPJS branch: reads its region and exports it with full NIKs, as does a village's own operator;
-/// - PERISAI registry: regency and province officers register their region's agents (the national
-///   admin anyone's); whoever works in a regency reads its agents.
-/// The HTTP side asks it once per request, in the access filter (Http/AccessFilter.cs).
+/// Who may do what, and where, in one place (the table of the README's "Who may do what"; checked
+/// role x action x scope in the specs' AccessPolicySpecs). A role allows its actions only within
+/// its scope: the region codes of the token at the role's level or narrower (<see cref="Roles.ScopeLevel"/>),
+/// so a village operator acts on exactly the villages its token names and a token naming a regency
+/// gives it nothing. Anyone, even anonymous, reads aggregated progress and a village's programme
+/// figures: those endpoints ask nothing. The HTTP side asks once per request, in the access filter
+/// (Http/AccessFilter.cs), and the few checks that depend on a body (an import's rows, an agent
+/// code, the village a coverage answer names) ask here too.
 /// </summary>
 public static class AccessPolicy
 {
-    /// <summary>The roles that enrol workers (in the villages their tokens cover).</summary>
-    public static readonly string[] Enrollers = [Roles.VillageOperator, Roles.PerisaiAgent];
-
-    /// <summary>The roles that ask whether a worker was covered on a day (the answer then limited to their region).</summary>
-    public static readonly string[] CoverageAskers = [Roles.BpjsBranch, .. Roles.Officers, Roles.VillageOperator, Roles.NationalMonitor, Roles.NationalAdmin];
-
-    /// <summary>The roles that may look at anyone's import.</summary>
-    public static readonly string[] NationalRoles = [Roles.NationalMonitor, Roles.NationalAdmin];
-
-    public static Access Decide(Caller caller, VillageAction action, string code) =>
-        !caller.Authenticated ? Access.Unauthenticated : Allows(caller, action, code) ? Access.Allowed : Access.Forbidden;
-
-    /// <summary>Whether a signed-in caller may do this in this region or village.</summary>
-    public static bool Allows(Caller caller, VillageAction action, string code) => action switch
+    /// <summary>What each role may do within its scope.</summary>
+    private static readonly Dictionary<string, VillageAction[]> Table = new(StringComparer.Ordinal)
     {
-        VillageAction.ChangeProgram or VillageAction.Withdraw or VillageAction.Renew => caller.Has(Roles.VillageOperator) && caller.Covers(code),
-        VillageAction.RenewRegion => caller.HasAny([Roles.RegencyOfficer, Roles.ProvinceOfficer]) && caller.Covers(code),
-        VillageAction.LookupCoverage => caller.HasAny(NationalRoles)
-            || (caller.HasAny([Roles.VillageOperator, Roles.BpjsBranch, .. Roles.Officers]) && caller.Covers(code)),
-        VillageAction.Enroll => caller.HasAny(Enrollers) && caller.Covers(code),
-        VillageAction.ReadPersonal => caller.HasAny(NationalRoles)
-            || (caller.HasAny([Roles.VillageOperator, Roles.PerisaiAgent, Roles.BpjsBranch, .. Roles.Officers]) && caller.Covers(code)),
-        VillageAction.ExportPersonal => caller.HasAny([Roles.VillageOperator, Roles.BpjsBranch]) && caller.Covers(code),
-        VillageAction.ReadDues => caller.HasAny(NationalRoles)
-            || (caller.HasAny([Roles.VillageOperator, Roles.BpjsBranch, .. Roles.Officers]) && caller.Covers(code)),
-        VillageAction.RecordPayment => caller.HasAny(Payers) && caller.Covers(code),
-        VillageAction.Reinstate => caller.Has(Roles.BpjsBranch) && caller.Covers(code),
-        VillageAction.RegisterAgent => caller.Has(Roles.NationalAdmin) || (caller.HasAny([Roles.RegencyOfficer, Roles.ProvinceOfficer]) && caller.Covers(code)),
-        // A regency's agents are known to everyone who works in it (operators and agents name them on enrolments).
-        VillageAction.ReadAgents => caller.HasAny(NationalRoles) || (caller.Roles.Count > 0 && WorksIn(caller, code.Length > 5 ? code[..5] : code)),
-        _ => false,
+        [Roles.VillageOperator] = [VillageAction.ReadPersonal, VillageAction.ChangeProgram, VillageAction.Enroll, VillageAction.Withdraw,
+            VillageAction.Renew, VillageAction.ExportPersonal, VillageAction.LookupCoverage, VillageAction.ReadDues, VillageAction.RecordPayment],
+        [Roles.PerisaiAgent] = [VillageAction.ReadPersonal, VillageAction.Enroll],
+        [Roles.DistrictOfficer] = [VillageAction.ReadPersonal, VillageAction.LookupCoverage, VillageAction.ReadDues, VillageAction.ReadAgents],
+        [Roles.RegencyOfficer] = [VillageAction.ReadPersonal, VillageAction.LookupCoverage, VillageAction.RenewRegion, VillageAction.ReadDues,
+            VillageAction.RecordPayment, VillageAction.RegisterAgent, VillageAction.ReadAgents],
+        [Roles.ProvinceOfficer] = [VillageAction.ReadPersonal, VillageAction.LookupCoverage, VillageAction.RenewRegion, VillageAction.ReadDues,
+            VillageAction.RecordPayment, VillageAction.RegisterAgent, VillageAction.ReadAgents],
+        [Roles.BpjsBranch] = [VillageAction.ReadPersonal, VillageAction.ExportPersonal, VillageAction.LookupCoverage, VillageAction.ReadDues,
+            VillageAction.Reinstate, VillageAction.Reconcile, VillageAction.ReadAgents],
+        [Roles.NationalMonitor] = [VillageAction.ReadPersonal, VillageAction.LookupCoverage, VillageAction.AuditLookups, VillageAction.ReadDues,
+            VillageAction.ReadAgents],
+        [Roles.NationalAdmin] = [VillageAction.ReadPersonal, VillageAction.LookupCoverage, VillageAction.AuditLookups, VillageAction.ReadDues,
+            VillageAction.RegisterAgent, VillageAction.ReadAgents],
     };
 
-    /// <summary>Whether one of the caller's regions contains the region or lies within it.</summary>
-    private static bool WorksIn(Caller caller, string region) =>
-        caller.Covers(region) || caller.Regions.Any(r => r.StartsWith(region + ".", StringComparison.Ordinal));
-
-    /// <summary>The roles that register PERISAI agents: regency and province officers in their region, the national admin anywhere.</summary>
-    public static readonly string[] AgentRegistrars = [Roles.RegencyOfficer, Roles.ProvinceOfficer, Roles.NationalAdmin];
-
-    /// <summary>The roles that pay BPJS: a village pays its own programmes, a regency (or province) the APBD ones.</summary>
-    public static readonly string[] Payers = [Roles.VillageOperator, Roles.RegencyOfficer, Roles.ProvinceOfficer];
-
     /// <summary>
-    /// Whether the caller pays for a programme of this funder: the village operator for the village's
-    /// own budget (SD) and other sources (SL), a regency or province officer for the regional budget (SA).
+    /// Whether the caller pays for a programme of this funder (once allowed to record payments in the
+    /// village): the village operator for the village's own budget (SD) and other sources (SL), a
+    /// regency or province officer for the regional budget (SA).
     /// </summary>
     public static bool MayPay(Caller caller, FundingSource funder) => funder == FundingSource.SA
         ? caller.HasAny([Roles.RegencyOfficer, Roles.ProvinceOfficer])
         : caller.Has(Roles.VillageOperator);
 
-    /// <summary>An import is visible to whoever started it and to national monitors.</summary>
-    public static bool MaySeeImport(Caller caller, string owner) => owner == caller.Subject || caller.HasAny(NationalRoles);
+    /// <summary>The roles, most specific scope first: the one a change is recorded under when several allow it.</summary>
+    private static readonly string[] BySpecificity = [.. Roles.All.OrderByDescending(Roles.ScopeLevel)];
 
-    /// <summary>The role a change is recorded under: the most specific one that allows it.</summary>
-    public static string ActingRole(Caller caller, VillageAction action) => action switch
+    /// <summary>Whether the role may do this anywhere at all (before its scope is asked).</summary>
+    public static bool Grants(string role, VillageAction action) => Table.TryGetValue(role, out var actions) && actions.Contains(action);
+
+    /// <summary>
+    /// The regions the caller's token gives one of its roles: its codes at the role's level or
+    /// narrower; the nation for a national role; nothing for a role it lacks, or for an agent
+    /// without its agent code (it could only act under someone else's).
+    /// </summary>
+    public static IReadOnlyList<string> Scope(Caller caller, string role)
     {
-        VillageAction.Enroll when !caller.Has(Roles.VillageOperator) => Roles.PerisaiAgent,
-        VillageAction.RenewRegion => caller.Has(Roles.RegencyOfficer) ? Roles.RegencyOfficer : Roles.ProvinceOfficer,
-        VillageAction.LookupCoverage => CoverageAskers.FirstOrDefault(caller.Has) ?? Roles.VillageOperator,
-        VillageAction.RecordPayment => Payers.FirstOrDefault(caller.Has) ?? Roles.VillageOperator,
-        VillageAction.Reinstate => Roles.BpjsBranch,
-        VillageAction.RegisterAgent => AgentRegistrars.FirstOrDefault(caller.Has) ?? Roles.RegencyOfficer,
-        _ => Roles.VillageOperator,
-    };
+        if (!caller.Has(role) || (role == Roles.PerisaiAgent && caller.AgentId is null)) return [];
+        var widest = Roles.ScopeLevel(role);
+        if (widest == RegionLevel.Nation) return [RegionCode.Nation];
+        return [.. caller.Regions.Where(r => RegionCode.TryParseLevel(r, out var level) && level >= widest)];
+    }
 
-    /// <summary>Why a signed-in caller was refused, in words.</summary>
-    public static string Explain(Caller caller, VillageAction action, string code) =>
-        $"Your role ({Describe(caller)}) may not {Verb(action)} in {code}.";
+    public static Access Decide(Caller caller, VillageAction action, string code) =>
+        !caller.Authenticated ? Access.Unauthenticated : Allows(caller, action, code) ? Access.Allowed : Access.Forbidden;
+
+    /// <summary>For an endpoint whose region is in its body (an import, a coverage question): allowed somewhere at all.</summary>
+    public static Access DecideAnywhere(Caller caller, VillageAction action) =>
+        !caller.Authenticated ? Access.Unauthenticated : AllowsAnywhere(caller, action) ? Access.Allowed : Access.Forbidden;
+
+    /// <summary>Whether a signed-in caller may do this in this village or region.</summary>
+    public static bool Allows(Caller caller, VillageAction action, string code) => RoleFor(caller, action, code) is not null;
+
+    /// <summary>Whether a signed-in caller may do this in at least one region.</summary>
+    public static bool AllowsAnywhere(Caller caller, VillageAction action) => RoleFor(caller, action, null) is not null;
+
+    /// <summary>An import or a renewal job is visible to whoever started it and to the national roles.</summary>
+    public static bool MaySeeImport(Caller caller, string owner) => owner == caller.Subject || caller.HasAny(Roles.National);
+
+    /// <summary>
+    /// The role a change is recorded under: the most specific one that allows it here (anywhere
+    /// when code is null). The access filter has let the caller through, so one does.
+    /// </summary>
+    public static string ActingRole(Caller caller, VillageAction action, string? code = null) =>
+        RoleFor(caller, action, code) ?? caller.Roles.Order(StringComparer.Ordinal).FirstOrDefault() ?? "none";
+
+    /// <summary>
+    /// The agent code an enrolment by this caller in this village is recorded under: its token's
+    /// when it enrols there as a PERISAI agent, else the one the row names. False when an agent
+    /// names another agent: an agent's work counts only under its own code.
+    /// </summary>
+    public static bool TryRecordedAgent(Caller caller, string village, string? named, out string? recorded)
+    {
+        if (RoleFor(caller, VillageAction.Enroll, village) != Roles.PerisaiAgent)
+        {
+            recorded = named;
+            return true;
+        }
+        recorded = caller.AgentId;
+        return string.IsNullOrWhiteSpace(named) || named.Trim() == caller.AgentId;
+    }
+
+    /// <summary>Why a signed-in caller was refused, in words: the role it lacks, or the scope its token does not give.</summary>
+    public static string Explain(Caller caller, VillageAction action, string? code)
+    {
+        var where = code is null ? "" : $" in {code}";
+        var granted = BySpecificity.Where(r => caller.Has(r) && Grants(r, action)).ToList();
+        if (granted.Count == 0)
+        {
+            return $"Your role ({Describe(caller)}) may not {Verb(action)}{where}: that is for {string.Join(", ", Roles.All.Where(r => Grants(r, action)))}.";
+        }
+        var role = granted[0];
+        if (role == Roles.PerisaiAgent && caller.AgentId is null && granted.Count == 1)
+        {
+            return $"Your token carries no PERISAI agent code (claim agent_id): an agent may {Verb(action)} only under its own code.";
+        }
+        var scope = Scope(caller, role);
+        var given = scope.Count == 0 ? "names no region it may use" : $"gives it {string.Join(", ", scope)}";
+        return $"You may not {Verb(action)}{where}: your token, as {role}, {given}. A {role} acts on the {Plural(Roles.ScopeLevel(role))} "
+            + "its token names (or narrower regions within them); a wider region gives it nothing.";
+    }
+
+    private static string? RoleFor(Caller caller, VillageAction action, string? code) =>
+        Array.Find(BySpecificity, role => Grants(role, action) && Scope(caller, role) is { Count: > 0 } scope && (code is null || scope.Any(r => Within(code, r))));
+
+    /// <summary>Whether the code is the region or lies inside it.</summary>
+    private static bool Within(string code, string region) =>
+        region == RegionCode.Nation || code == region
+        || (code.Length > region.Length && code.StartsWith(region, StringComparison.Ordinal) && code[region.Length] == '.');
 
     private static string Describe(Caller caller) => caller.Roles.Count == 0 ? "none" : string.Join(", ", caller.Roles.Order(StringComparer.Ordinal));
+
+    private static string Plural(RegionLevel level) => level switch
+    {
+        RegionLevel.Village => "villages",
+        RegionLevel.District => "districts",
+        RegionLevel.Regency => "regencies",
+        RegionLevel.Province => "provinces",
+        _ => "nation",
+    };
 
     private static string Verb(VillageAction action) => action switch
     {
         VillageAction.ReadPersonal => "read enrolments",
         VillageAction.ChangeProgram => "change the programme",
         VillageAction.Enroll => "enrol workers",
+        VillageAction.Withdraw => "withdraw workers",
         VillageAction.ExportPersonal => "export NIKs",
         VillageAction.Renew => "renew workers",
         VillageAction.RenewRegion => "renew a region's workers",
         VillageAction.LookupCoverage => "see a worker's coverage",
+        VillageAction.AuditLookups => "read the audit of coverage questions",
         VillageAction.ReadDues => "read the programme's dues",
         VillageAction.RecordPayment => "record payments",
         VillageAction.Reinstate => "reinstate memberships",
+        VillageAction.Reconcile => "reconcile BPJS result files",
         VillageAction.RegisterAgent => "register PERISAI agents",
         VillageAction.ReadAgents => "read PERISAI agents",
-        _ => "withdraw workers",
+        _ => action.ToString(),
     };
-}
-
-public static class CallerExtensions
-{
-    private const string Key = "villages.caller";
-
-    /// <summary>The actor recorded in the audit trail: the token's subject, the role it acts in, this request's trace.</summary>
-    public static Actor Actor(this HttpContext context, VillageAction action)
-    {
-        var caller = context.Caller();
-        var trace = System.Diagnostics.Activity.Current?.TraceId.ToHexString();
-        return new Actor(caller.Subject!, AccessPolicy.ActingRole(caller, action), trace);
-    }
-
-    /// <summary>The caller of this request, read from its validated token once.</summary>
-    public static Caller Caller(this HttpContext context)
-    {
-        if (context.Items.TryGetValue(Key, out var cached) && cached is Caller caller) return caller;
-        var options = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuthOptions>>().Value;
-        caller = Security.Caller.From(context.User, options);
-        context.Items[Key] = caller;
-        return caller;
-    }
 }

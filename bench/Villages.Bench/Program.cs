@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Villages.Bench.Memory;
+using Villages.Bench.Money;
 using Villages.Bench.National;
 using Villages.Bench.Shared;
 using Villages.Bench.Single;
@@ -37,6 +38,7 @@ try
     return options.Mode switch
     {
         "memory" => await MemoryBench.RunAsync(options, cleanup, ct),
+        "money" => await MoneyBench.RunAsync(options, cleanup, ct),
         "national" => await NationalBench.RunAsync(options, cleanup, repoRoot, machine, ct),
         _ => await SingleBench.RunAsync(options, cleanup, repoRoot, machine, ct),
     };

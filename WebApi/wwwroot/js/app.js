@@ -1,16 +1,19 @@
 // The page: a header (language, who is signed in), and one view per path, drawn afresh on every
 // navigation, language change or sign-in. A view's live streams stop when it is left (signal).
+// A view's module is loaded when first shown: the national page does not carry a village's forms.
 import { t, lang, setLang, translatePage } from './i18n.js';
 import { el, replace, section } from './ui.js';
 import { start, parse } from './router.js';
 import { onChange } from './session.js';
 import { get } from './api.js';
 import { renderSession } from './views/signin.js';
-import { renderRegion } from './views/region.js';
-import { renderVillage } from './views/village.js';
-import { renderImports } from './views/imports.js';
 
-const views = { region: renderRegion, village: renderVillage, imports: renderImports, missing: renderMissing };
+const views = {
+  region: async () => (await import('./views/region.js')).renderRegion,
+  village: async () => (await import('./views/village.js')).renderVillage,
+  imports: async () => (await import('./views/imports.js')).renderImports,
+  missing: async () => renderMissing,
+};
 let leaving = null;
 let about = null;
 
@@ -32,7 +35,10 @@ async function render() {
   replace(document.getElementById('view'), root);
   translatePage();
   renderHeader();
-  await views[route.view](root, route, { signal: leaving.signal, about: about ?? await loadAbout() });
+  const { signal } = leaving;
+  const view = await views[route.view]();
+  if (signal.aborted) return; // left while its module was loading
+  await view(root, route, { signal, about: about ?? await loadAbout() });
 }
 
 function renderHeader() {

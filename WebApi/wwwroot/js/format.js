@@ -19,6 +19,9 @@ export function rupiahShort(amount) {
 
 export const count = (n) => Number(n ?? 0).toLocaleString(locale());
 
+/** Workers counted in parts (effective coverage: 6 paid months count fully): 1.234,5 with at most two decimals. */
+export const decimal = (n) => Number(n ?? 0).toLocaleString(locale(), { maximumFractionDigits: 2 });
+
 export function percent(part, whole) {
   if (!whole) return '0%';
   const ratio = part / whole;
@@ -29,10 +32,20 @@ export function percent(part, whole) {
 
 const wib = { timeZone: 'Asia/Jakarta' };
 
+/** Today in WIB as yyyy-mm-dd, and its budget year (APBDes runs January to December). */
+export const todayWib = () => new Intl.DateTimeFormat('en-CA', wib).format(new Date());
+export const thisYear = () => Number(todayWib().slice(0, 4));
+
 /** 26 Nov 2026 14.05 WIB */
 export function dateTime(iso) {
   if (!iso) return '';
   return `${new Intl.DateTimeFormat(locale(), { ...wib, dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso))} WIB`;
+}
+
+/** 26 Nov 2026: the WIB day of an instant. */
+export function day(iso) {
+  if (!iso) return '';
+  return new Intl.DateTimeFormat(locale(), { ...wib, dateStyle: 'medium' }).format(new Date(iso));
 }
 
 export function time(iso) {

@@ -1,6 +1,7 @@
 // The "what" of an audit entry in the reader's language. The ledger records it once, in the
 // service's own small vocabulary (ChangeNotes.cs: "income Rp1,000,000, JKK+JKM, Rp16,800/month x 12
-// from 2026-11"); the record stays as written, and the page says it in Bahasa Indonesia by swapping
+// from 2026-11", "into 2027 SD, ..." for a renewal, "2027 apparatus: target 8 workers, ..." for a
+// programme); the record stays as written, and the page says it in Bahasa Indonesia by swapping
 // those words and writing rupiah the Indonesian way. Words it does not know pass through unchanged.
 import { lang } from './i18n.js';
 
@@ -18,6 +19,8 @@ const words = [
   [/\boccupation\b/g, 'pekerjaan'],
   [/\bagent\b/g, 'agen'],
   [/\bfrom (\d{4}-\d{2})\b/g, 'mulai $1'],
+  [/\binto (\d{4}) /g, 'ke program $1 '],
+  [/\bapparatus\b/g, 'perangkat desa'],
   [/\bnone\b/g, 'tidak ada'],
 ];
 

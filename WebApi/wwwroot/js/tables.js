@@ -2,6 +2,8 @@
 import { Grid, h } from '/lib/gridjs-6.2.0/gridjs.module.js';
 import { t } from './i18n.js';
 import { get } from './api.js';
+import { count, rupiah } from './format.js';
+import { pathOf } from './router.js';
 
 export { h };
 
@@ -25,6 +27,16 @@ const language = () => ({
 
 /** A link the page's router follows without a reload. */
 export const link = (href, text) => h('a', { href, 'data-link': '' }, text);
+
+/** Columns of counts and of rupiah, written the reader's way. */
+export const numberColumn = (name) => ({ name, formatter: (cell) => count(cell) });
+export const moneyColumn = (name) => ({ name, formatter: (cell) => rupiah(cell) });
+
+/** The first two columns of a table of regions: the code (hidden) and the name, a way down. */
+export const regionColumns = () => [
+  { name: 'code', hidden: true },
+  { name: t('column.name'), formatter: (cell, row) => link(pathOf(row.cells[0].data), cell) },
+];
 
 /** A table of rows already in the page (live figures update it with setRows). */
 export function localTable(box, { columns, rows, pageSize = 50, search = true }) {

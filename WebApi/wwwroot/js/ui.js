@@ -45,15 +45,29 @@ export function report(slot, content) {
   replace(slot, content instanceof Error ? problemBox(content) : content);
 }
 
-/** A headline figure: a label, a big number and a bar for how far along it is. */
-export function figure(name, label, { value, text, sub, ratio, money }) {
+/** A headline figure: a label, a big number and a bar for how far along it is (warn: a count that asks for action). */
+export function figure(name, label, { value, text, sub, ratio, money, warn }) {
   const width = Math.max(0, Math.min(1, ratio ?? 0)) * 100;
-  return el('section', { class: 'figure', dataset: { figure: name, value } },
+  return el('section', { class: warn && value > 0 ? 'figure warn' : 'figure', dataset: { figure: name, value } },
     el('h3', {}, label),
     el('p', { class: money ? 'figure-value money' : 'figure-value' }, text),
     ratio === undefined ? null : el('div', { class: 'meter', role: 'img', 'aria-label': `${width.toFixed(1)}%` },
       el('span', { style: `width:${width.toFixed(2)}%` })),
     sub ? el('p', { class: 'figure-sub' }, sub) : null);
+}
+
+/**
+ * A small plain table (a few programmes, a list to tick): columns [{ label, number }] and rows of
+ * cells (text or nodes); a row may be { cells, attributes } to mark it.
+ */
+export function simpleTable(id, columns, rows) {
+  const cellClass = (i) => (columns[i].number ? 'number' : null);
+  return el('div', { class: 'table-scroll' }, el('table', { class: 'simple', id },
+    el('thead', {}, el('tr', {}, columns.map((c, i) => el('th', { class: cellClass(i), scope: 'col' }, c.label)))),
+    el('tbody', {}, rows.map((row) => {
+      const { cells, attributes } = Array.isArray(row) ? { cells: row, attributes: {} } : row;
+      return el('tr', attributes, cells.map((cell, i) => el('td', { class: cellClass(i) }, cell)));
+    }))));
 }
 
 export function section(title, ...children) {

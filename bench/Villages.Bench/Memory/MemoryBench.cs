@@ -25,22 +25,12 @@ public static class MemoryBench
     {
         var villages = options.VillagesGiven ?? 10_000;
         var idle = TimeSpan.FromSeconds(options.IdleSeconds);
-        var postgres = await BenchPostgres.StartAsync(cleanup, ct);
-        var builder = Host.CreateApplicationBuilder([]);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var (host, postgres) = await InProcessSilo.StartAsync("villages-bench-memory", cleanup, new Dictionary<string, string?>
         {
-            [$"ConnectionStrings:{PostgresConnection.Name}"] = postgres.Server.ConnectionString,
-            ["Villages:Privacy:Secret"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-            ["Villages:Cluster:SiloPort"] = "0",
-            ["Villages:Cluster:GatewayPort"] = "0",
             ["Villages:Activations:VillageIdleTimeout"] = idle.ToString(),
             ["Villages:Activations:CollectionQuantum"] = "00:00:05",
-            ["Logging:LogLevel:Default"] = "Warning",
-        });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.AddVillagesSilo("villages-bench-memory");
-        using var host = builder.Build();
-        await host.StartAsync(ct);
+        }, clock: null, ct);
+        using var _ = host;
         var grains = host.Services.GetRequiredService<IGrainFactory>();
         var management = grains.GetGrain<IManagementGrain>(0);
         var codes = new VillagePool(RegionCatalog.Default, 20260101).Take(villages);

@@ -69,16 +69,17 @@ public static class NationalBench
         var niks = new NikFactory(catalog, seed);
         var pool = new VillagePool(catalog, 20260101 + seed);
         var codes = pool.Take(options.VillagesGiven ?? pool.Total);
-        using var http = new HttpClient(new SocketsHttpHandler
+        using var reads = new HttpClient(new SocketsHttpHandler { UseProxy = false, UseCookies = false }) { Timeout = TimeSpan.FromSeconds(30) };
+        // Each village written with its own operator's token, minted before the clock starts.
+        var tokens = service is not null ? BenchToken.Local(service.SigningKey) : BenchToken.Remote(reads, baseUrl, options.Token);
+        await tokens.WarmAsync(codes, ct);
+        using var http = new HttpClient(tokens.Handler(new SocketsHttpHandler
         {
             UseProxy = false,
             UseCookies = false,
             MaxConnectionsPerServer = clients,
             PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-        }) { Timeout = TimeSpan.FromSeconds(120) };
-        using var reads = new HttpClient(new SocketsHttpHandler { UseProxy = false, UseCookies = false }) { Timeout = TimeSpan.FromSeconds(30) };
-        var token = await BenchToken.GetAsync(http, baseUrl, options.Token, ct);
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        })) { Timeout = TimeSpan.FromSeconds(120) };
         var cpu = new CpuSampler(pids, postmaster);
         var before = await NationalTotals.ReadAsync(reads, baseUrl, ct);
         Console.WriteLine($"National figures before: workersEnrolled {before.WorkersEnrolled:N0}, villagesWithProgram {before.VillagesWithProgram:N0}" +

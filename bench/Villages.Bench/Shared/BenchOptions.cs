@@ -50,6 +50,12 @@ public sealed record BenchOptions
         with a programme, then with --workers enrolments each, then after they have been idle
           --villages N         villages (default 10,000)
           --idle S             Villages:Activations:VillageIdleTimeout for the run, in seconds (default 180)
+
+        money: a silo in this process on a private PostgreSQL whose domain clock the bench moves: --workers
+        enrolments in every village (or --villages N), no payment; a 100,000-row BPJS result file for the
+        largest regency reconciled (and again); then the time from the clock passing a due date's midnight
+        to the nation's arrears, and from the midnight after the fourth month in arrears to its terminations
+          --villages N, --workers, --clients as above
         """;
 
     /// <summary>Premium of one worker for the default programme: JKK 10,000 + JKM 6,800 a month, 12 months.</summary>
@@ -107,6 +113,7 @@ public sealed record BenchOptions
                 "single" when i == 0 => o with { Mode = "single" },
                 "national" when i == 0 => o with { Mode = "national" },
                 "memory" when i == 0 => o with { Mode = "memory" },
+                "money" when i == 0 => o with { Mode = "money" },
                 "--idle" => o with { IdleSeconds = Positive(arg, Value()) },
                 "-h" or "--help" => o with { Help = true },
                 "--token" => o with { Token = Value() },
@@ -130,7 +137,7 @@ public sealed record BenchOptions
                 "--pids" => o with { Pids = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => Positive(arg, p))] },
                 "--connection-string" => o with { ConnectionString = Value() },
                 "--renew" => o with { Renew = true },
-                _ when !arg.StartsWith('-') => throw new ArgumentException($"Unknown mode '{arg}': 'single' (the default), 'national' or 'memory'."),
+                _ when !arg.StartsWith('-') => throw new ArgumentException($"Unknown mode '{arg}': 'single' (the default), 'national', 'memory' or 'money'."),
                 _ => throw new ArgumentException($"Unknown option '{arg}'."),
             };
         }

@@ -23,6 +23,9 @@ public sealed class ServiceProcess : IDisposable
     }
 
     public Uri BaseUrl { get; }
+
+    /// <summary>The development key the service signs and checks tokens with: the bench mints its operators' tokens with it.</summary>
+    public string SigningKey { get; private set; } = "";
     public int Pid => _process.Id;
 
     /// <summary>Lines the service wrote (with Default=Warning, each one is worth a look).</summary>
@@ -78,7 +81,8 @@ public sealed class ServiceProcess : IDisposable
         // Development for its local token issuer; no demo campaign; client budgets far above the bench's pace.
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         info.Environment["Villages__Auth__DevelopmentTokens__Enabled"] = "true";
-        info.Environment["Villages__Auth__DevelopmentTokens__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        info.Environment["Villages__Auth__DevelopmentTokens__SigningKey"] = signingKey;
         info.Environment["Villages__Demo__Enabled"] = "false";
         info.Environment["Villages__RateLimit__PerCallerPerSecond"] = "1000000";
         info.Environment["Villages__RateLimit__AnonymousPerSecond"] = "1000000";
@@ -87,7 +91,7 @@ public sealed class ServiceProcess : IDisposable
         info.Environment["Villages__Cluster__GatewayPort"] = "0";
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var service = new ServiceProcess(process, new Uri(url));
+        var service = new ServiceProcess(process, new Uri(url)) { SigningKey = signingKey };
         process.OutputDataReceived += (_, e) => service.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => service.Keep(e.Data);
         if (!process.Start()) throw new InvalidOperationException("Could not start 'dotnet'.");

@@ -32,13 +32,17 @@ public static class SingleBench
         var seed = options.Seed ?? (options.Url is null ? 0 : Random.Shared.Next(1, 2000));
         var niks = new NikFactory(RegionCatalog.Default, seed);
         var pool = new VillagePool(RegionCatalog.Default, 20260101 + seed);
-        using var http = new HttpClient(new SocketsHttpHandler
+        // The progress readers and the token minting have connections of their own.
+        using var minting = new HttpClient(new SocketsHttpHandler { UseProxy = false, UseCookies = false }) { Timeout = TimeSpan.FromSeconds(60) };
+        // Each village written with its own operator's token (minted once, cached, outside the timed window).
+        var tokens = service is not null ? BenchToken.Local(service.SigningKey) : BenchToken.Remote(minting, baseUrl, options.Token);
+        using var http = new HttpClient(tokens.Handler(new SocketsHttpHandler
         {
             UseProxy = false,
             UseCookies = false,
             MaxConnectionsPerServer = Math.Max(options.Clients.Max(), 16),
             PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-        }) { Timeout = TimeSpan.FromSeconds(60) };
+        })) { Timeout = TimeSpan.FromSeconds(60) };
         // The progress readers and the staleness sampler have connections of their own: they never queue
         // behind the enrolment clients in one pool.
         using var reads = new HttpClient(new SocketsHttpHandler
@@ -48,8 +52,6 @@ public static class SingleBench
             MaxConnectionsPerServer = options.Readers + 2,
             PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
         }) { Timeout = TimeSpan.FromSeconds(60) };
-        var token = await BenchToken.GetAsync(http, baseUrl, options.Token, ct);
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         // Staleness needs the national count of bench enrolments only: the count before the first round is subtracted.
         long? baseline = null;
         if (options.SampleMs > 0)
@@ -80,6 +82,7 @@ public static class SingleBench
             if (villages.Length == 0) { Console.WriteLine("No villages left in the catalogue for another round."); break; }
             Console.WriteLine();
             Console.WriteLine($"Round: {clients} clients. Opening programmes (budget {options.Budget:N0}) in {villages.Length:N0} villages...");
+            await tokens.WarmAsync(villages, ct);
             var setup = await VillageSetup.OpenProgrammesAsync(http, baseUrl, villages, options.Budget, Math.Min(clients, 32), ct);
             Console.WriteLine($"  opened {setup.Opened:N0}/{setup.Villages:N0} in {setup.Took.TotalSeconds:0.0} s ({setup.Villages / setup.Took.TotalSeconds:N0}/s); " +
                 $"statuses: {string.Join(", ", setup.Statuses.Select(s => $"{s.Key} x{s.Value}"))}");

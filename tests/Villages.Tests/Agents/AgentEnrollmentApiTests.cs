@@ -20,14 +20,18 @@ namespace Villages.Tests.Agents;
 [Collection(ApiCollection.Name)]
 public sealed class AgentEnrollmentApiTests(ApiFixture api)
 {
+    private static readonly IReadOnlyList<string> MalangDesa = [.. RegionCatalog.Default.AtLevel(RegionLevel.Village)
+        .Where(static v => v.Code.StartsWith("35.07.", StringComparison.Ordinal) && v.Kind == VillageKind.Desa).Select(static v => v.Code)];
+    private static int _nextVillage;
+
     [Fact]
     public async Task An_unregistered_inactive_or_out_of_region_agent_is_refused_and_nothing_is_written()
     {
-        var village = await api.OpenVillage();
+        var village = await OpenVillage();
         var district = village[..8];
         var neighbour = RegionCatalog.Default.Find(village[..5])!.Children.First(d => d.Code != district).Code;
         await api.Host.RegisterAgentAsync("ENR-NEIGHBOUR", neighbour);
-        await api.Host.RegisterAgentAsync("ENR-JEMBER", "35.09");
+        await api.Host.RegisterAgentAsync("ENR-JEMBER", "35.09"); // another regency
         await api.Host.RegisterAgentAsync("ENR-INACTIVE", district, status: "inactive");
 
         foreach (var (agent, problem) in new[] { ("ENR-NOBODY", "agent-not-registered"), ("ENR-NEIGHBOUR", "agent-not-registered"), ("ENR-JEMBER", "agent-not-registered"), ("ENR-INACTIVE", "agent-inactive") })
@@ -36,7 +40,7 @@ public sealed class AgentEnrollmentApiTests(ApiFixture api)
             Assert.Equal("agentId", refused.GetProperty("field").GetString());
             Assert.Contains(agent, refused.GetProperty("detail").GetString());
         }
-        using var unregisteredAgent = api.Host.ClientFor(api.Host.Token("agent-nobody", [Roles.PerisaiAgent], [district], "ENR-NOBODY"));
+        using var unregisteredAgent = api.Host.ClientFor(api.Host.Token("agent-nobody", [Roles.PerisaiAgent], [village], "ENR-NOBODY"));
         await (await unregisteredAgent.PostAsJsonAsync($"/api/villages/{village}/enrollments", ApiHost.Body(Worker()))).Problem(409, "agent-not-registered");
 
         var view = await (await api.Http.GetAsync($"/api/villages/{village}")).Json();
@@ -48,7 +52,7 @@ public sealed class AgentEnrollmentApiTests(ApiFixture api)
         await api.Host.RegisterAgentAsync("ENR-DISTRICT", district);
         await api.Host.RegisterAgentAsync("ENR-REGENCY", village[..5]);
         Assert.Equal(HttpStatusCode.Created, (await api.Host.Enroll(village, ApiHost.Body(Worker(agentId: "ENR-DISTRICT")))).StatusCode);
-        using var regencyAgent = api.Host.ClientFor(api.Host.Token("agent-regency", [Roles.PerisaiAgent], [district], "ENR-REGENCY"));
+        using var regencyAgent = api.Host.ClientFor(api.Host.Token("agent-regency", [Roles.PerisaiAgent], [village], "ENR-REGENCY"));
         var created = await regencyAgent.PostAsJsonAsync($"/api/villages/{village}/enrollments", ApiHost.Body(Worker()));
         Assert.Equal((HttpStatusCode.Created, "ENR-REGENCY"), (created.StatusCode, (await created.Json()).GetProperty("agentId").GetString()));
     }
@@ -56,7 +60,7 @@ public sealed class AgentEnrollmentApiTests(ApiFixture api)
     [Fact]
     public async Task A_batch_refuses_only_its_rows_that_name_a_wrong_agent_in_json_and_in_csv()
     {
-        var village = await api.OpenVillage();
+        var village = await OpenVillage();
         await api.Host.RegisterAgentAsync("BAT-OK", village[..8]);
         await api.Host.RegisterAgentAsync("BAT-OFF", village[..8], status: "inactive");
         object[] rows = [ApiHost.Body(Worker(agentId: "BAT-OK")), ApiHost.Body(Worker(agentId: "BAT-OFF")), ApiHost.Body(Worker(agentId: "BAT-NONE")), ApiHost.Body(Worker()), ApiHost.Body(Worker(agentId: "BAT-OK"))];
@@ -80,26 +84,27 @@ public sealed class AgentEnrollmentApiTests(ApiFixture api)
     [Fact]
     public async Task A_regency_import_reports_the_rows_whose_agent_is_not_registered_for_their_village()
     {
-        var (a, b) = (await api.OpenVillage(), await api.OpenVillage());
+        var (a, b) = (await OpenVillage(), await OpenVillage());
         await api.Host.RegisterAgentAsync("IMP-A", a[..8]);
         var csv = new StringBuilder("villageCode,nik,name,occupation,monthlyIncome,programs,agentId\n")
             .Append($"{a},{NewNik()},Siti,nelayan,1000000,,IMP-A\n")
             .Append($"{b},{NewNik()},Budi,nelayan,1000000,,{(a[..8] == b[..8] ? "IMP-NONE" : "IMP-A")}\n") // not of b's region
             .Append($"{b},{NewNik()},Wayan,nelayan,1000000,,\n");
 
-        var started = await api.Http.PostAsync("/api/imports", new StringContent(csv.ToString(), Encoding.UTF8, "text/csv"));
+        using var importer = api.Host.OperatorOf(a, b);
+        var started = await importer.PostAsync("/api/imports", new StringContent(csv.ToString(), Encoding.UTF8, "text/csv"));
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
-        var status = await Rollups.PollAsync(async () => await (await api.Http.GetAsync(started.Headers.Location)).Json(), static s => s.GetProperty("state").GetString() != "running");
+        var status = await Rollups.PollAsync(async () => await (await importer.GetAsync(started.Headers.Location)).Json(), static s => s.GetProperty("state").GetString() != "running");
 
         Assert.Equal((2, 1), (status.GetProperty("created").GetInt32(), status.GetProperty("rejected").GetInt32()));
-        var report = await (await api.Http.GetAsync($"{started.Headers.Location}/report")).Content.ReadAsStringAsync();
+        var report = await (await importer.GetAsync($"{started.Headers.Location}/report")).Content.ReadAsStringAsync();
         Assert.Contains(report.Split('\n'), static line => line.StartsWith("3,", StringComparison.Ordinal) && line.Contains("agent-not-registered")); // line 3 of the file
     }
 
     [Fact]
     public async Task An_enrolment_stored_with_an_agent_the_registry_no_longer_has_for_its_village_keeps_it()
     {
-        var village = await api.OpenVillage();
+        var village = await OpenVillage();
         await api.Host.RegisterAgentAsync("OLD-AGENT", village[..8]);
         var worker = Worker(agentId: "OLD-AGENT");
         var id = (await (await api.Host.Enroll(village, ApiHost.Body(worker))).Json()).GetProperty("enrollmentId").GetString();
@@ -120,7 +125,7 @@ public sealed class AgentEnrollmentApiTests(ApiFixture api)
     [Fact]
     public async Task An_agent_made_inactive_is_refused_at_once_on_new_enrolments()
     {
-        var village = await api.OpenVillage();
+        var village = await OpenVillage();
         await api.Host.RegisterAgentAsync("LEAVER", village[..8]);
         var first = Worker(agentId: "LEAVER");
         Assert.Equal(HttpStatusCode.Created, (await api.Host.Enroll(village, ApiHost.Body(first))).StatusCode);
@@ -134,7 +139,7 @@ public sealed class AgentEnrollmentApiTests(ApiFixture api)
     [Fact]
     public async Task An_agents_results_show_the_contributions_paid_for_its_workers_months()
     {
-        var village = await api.OpenVillage();
+        var village = await OpenVillage();
         var district = village[..8];
         await api.Host.RegisterAgentAsync("COMM-1", district);
         foreach (var worker in new[] { Worker(agentId: "COMM-1"), Worker(agentId: "COMM-1"), Worker() })
@@ -153,6 +158,14 @@ public sealed class AgentEnrollmentApiTests(ApiFixture api)
         var progress = await Rollups.PollAsync(async () => await (await api.Http.GetAsync($"/api/progress/{village[..5]}")).Json(),
             static p => p.GetProperty("topAgents").EnumerateArray().Any(static a => a.GetProperty("agentId").GetString() == "COMM-1" && a.GetProperty("contributionsCollected").GetInt64() == 33_600));
         Assert.Contains(progress.GetProperty("topAgents").EnumerateArray(), static a => a.GetProperty("agentId").GetString() == "COMM-1" && a.GetProperty("enrollments").GetInt32() == 2);
+    }
+
+    /// <summary>A desa of Kabupaten Malang (35.07) with a programme: the fixture's Banyuwangi villages are counted out for the other tests.</summary>
+    private async Task<string> OpenVillage()
+    {
+        var code = MalangDesa[Interlocked.Increment(ref _nextVillage)];
+        Assert.Equal(HttpStatusCode.Created, (await api.Host.PutProgram(code, new { budgetAllocated = 20_160_000 })).StatusCode);
+        return code;
     }
 
     private Task<HttpResponseMessage> Pay(string village, DateOnly today, string reference, long amount) =>

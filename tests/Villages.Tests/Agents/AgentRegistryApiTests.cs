@@ -95,21 +95,33 @@ public sealed class AgentRegistryApiTests(ApiFixture api)
     }
 
     [Fact]
-    public async Task Those_who_work_in_the_regency_read_its_agents_and_others_may_not()
+    public async Task Officers_branches_and_national_roles_read_the_agents_within_their_scope_and_no_one_else()
     {
         using var officer = Officer();
         (await officer.PutAsJsonAsync("/api/agents/READ-1", new { name = "Dewi", region = District, status = "active" })).EnsureSuccessStatusCode();
 
-        foreach (var (role, region) in new[] { (Roles.VillageOperator, "35.09.01.2001"), (Roles.PerisaiAgent, District), (Roles.BpjsBranch, Regency), (Roles.NationalMonitor, "ID"), (Roles.DistrictOfficer, OtherDistrict) })
+        foreach (var (role, region) in new[] { (Roles.RegencyOfficer, Regency), (Roles.ProvinceOfficer, "35"), (Roles.BpjsBranch, Regency), (Roles.NationalMonitor, "ID"), (Roles.NationalAdmin, "ID") })
         {
             using var client = Officer(region, role);
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/agents/READ-1")).StatusCode);
-            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/regions/{Regency}/agents")).StatusCode);
-            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/regions/{District}/agents")).StatusCode);
+            Assert.Contains("READ-1", Codes(await (await client.GetAsync($"/api/regions/{Regency}/agents?limit=500")).Json()));
+            Assert.Contains("READ-1", Codes(await (await client.GetAsync($"/api/regions/{District}/agents")).Json()));
         }
-        using var outsider = Officer("35.07.01.2001", Roles.VillageOperator);
-        await (await outsider.GetAsync("/api/agents/READ-1")).Problem(403, "forbidden");
-        await (await outsider.GetAsync($"/api/regions/{Regency}/agents")).Problem(403, "forbidden");
+        // A district officer reads its district's agents, not the regency's list nor a neighbour's.
+        using var districtOfficer = Officer(District, Roles.DistrictOfficer);
+        Assert.Equal(HttpStatusCode.OK, (await districtOfficer.GetAsync("/api/agents/READ-1")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await districtOfficer.GetAsync($"/api/regions/{District}/agents")).StatusCode);
+        await (await districtOfficer.GetAsync($"/api/regions/{Regency}/agents")).Problem(403, "forbidden");
+        using var neighbour = Officer(OtherDistrict, Roles.DistrictOfficer);
+        await (await neighbour.GetAsync("/api/agents/READ-1")).Problem(403, "forbidden");
+        await (await neighbour.GetAsync($"/api/regions/{District}/agents")).Problem(403, "forbidden");
+        // Operators and agents act on villages: the registry is not theirs to read (a refused enrolment says why).
+        foreach (var (role, region) in new[] { (Roles.VillageOperator, "35.09.01.2001"), (Roles.PerisaiAgent, "35.09.01.2001"), (Roles.RegencyOfficer, OtherRegency) })
+        {
+            using var client = api.Host.ClientFor(api.Host.Token($"{role}@{region}", [role], [region], "READ-1"));
+            await (await client.GetAsync("/api/agents/READ-1")).Problem(403, "forbidden");
+            await (await client.GetAsync($"/api/regions/{District}/agents")).Problem(403, "forbidden");
+        }
         await (await api.Host.Anonymous.GetAsync("/api/agents/READ-1")).Problem(401, "unauthenticated");
         await (await api.Host.Anonymous.GetAsync($"/api/regions/{Regency}/agents")).Problem(401, "unauthenticated");
     }

@@ -64,11 +64,11 @@ public sealed class BrowserFixture : IAsyncLifetime
         return path;
     }
 
-    /// <summary>A village of Banyuwangi no other browser test uses, with a programme for 100 workers.</summary>
-    public async Task<string> OpenVillageAsync(long budget = 20_160_000)
+    /// <summary>A village of Banyuwangi no other browser test uses, with this year's programme for 100 workers.</summary>
+    public async Task<string> OpenVillageAsync(long budget = 20_160_000, int coverageMonths = 12)
     {
         var code = Workers.TestVillage(Interlocked.Increment(ref _nextVillage));
-        var response = await Host.PutProgram(code, new { budgetAllocated = budget });
+        var response = await Host.PutProgram(code, new { budgetAllocated = budget, coverageMonths });
         Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
         return code;
     }
@@ -82,6 +82,17 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Through the sign-in panel, as a person would: the Development "sign in as" form, as the operator of the village shown.</summary>
+    public static async Task SignInAsOperatorAsync(IPage page, string village)
+    {
+        await page.Locator("#sign-in").ClickAsync();
+        await page.Locator("#sign-in-role").SelectOptionAsync("village-operator");
+        await Assertions.Expect(page.Locator("#sign-in-region")).ToHaveValueAsync(village);
+        await page.Locator("#sign-in-as button[type=submit]").ClickAsync();
+        await Assertions.Expect(page.Locator("#signed-in")).ToContainTextAsync("Operator desa");
+        await Assertions.Expect(page.Locator("#village-name")).ToBeVisibleAsync();
+    }
+
     /// <summary>The figures of a region as the API answers them (ID: the nation).</summary>
     public async Task<JsonElement> ProgressAsync(string region = "ID") =>
         await Host.Anonymous.GetFromJsonAsync<JsonElement>(region == "ID" ? "/api/progress" : $"/api/progress/{region}");
@@ -91,24 +102,36 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// afresh each time: rollups reach the nation a few push intervals after a write, so a single read
     /// of either side may be a moment old. Returns the figures both agree on once the API's satisfy until.
     /// </summary>
-    public async Task<JsonElement> PageAgreesWithNationAsync(Microsoft.Playwright.IPage page, string[] figures, Func<JsonElement, bool>? until = null)
+    public Task<JsonElement> PageAgreesWithNationAsync(IPage page, string[] figures, Func<JsonElement, bool>? until = null) =>
+        PageAgreesAsync(page, "ID", "#figures", static totals => totals, figures, until);
+
+    /// <summary>
+    /// Waits until the figures shown under a selector (data-value of each [data-figure]) are a
+    /// region's as the API answers them now, read afresh each time. source picks the figures out of
+    /// the region's totals (its apparatus, a budget year); a figure named "prefix-name" reads "name".
+    /// until is asked of the totals. Returns the figures both agree on.
+    /// </summary>
+    public async Task<JsonElement> PageAgreesAsync(IPage page, string region, string within, Func<JsonElement, JsonElement> source,
+        string[] figures, Func<JsonElement, bool>? until = null)
     {
         var deadline = DateTime.UtcNow + Patience;
-        var seen = "";
         while (true)
         {
-            var totals = (await ProgressAsync()).GetProperty("totals");
+            var totals = (await ProgressAsync(region)).GetProperty("totals");
+            var api = source(totals);
             var differences = new List<string>();
             foreach (var figure in figures)
             {
-                var shown = await page.Locator($"[data-figure='{figure}']").GetAttributeAsync("data-value");
-                var api = totals.GetProperty(figure).GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture);
-                if (shown != api) differences.Add($"{figure}: page {shown}, API {api}");
+                var shown = await page.Locator($"{within} [data-figure='{figure}']").GetAttributeAsync("data-value");
+                var expected = api.GetProperty(figure[(figure.IndexOf('-', StringComparison.Ordinal) + 1)..]).GetDecimal();
+                if (shown is null || decimal.Parse(shown, System.Globalization.CultureInfo.InvariantCulture) != expected)
+                {
+                    differences.Add($"{figure}: page {shown}, API {expected}");
+                }
             }
             if (until is not null && !until(totals)) differences.Add("the API has not reached the expected figures yet");
-            if (differences.Count == 0) return totals;
-            seen = string.Join("; ", differences);
-            Assert.True(DateTime.UtcNow < deadline, $"The page's figures never matched the API's: {seen}");
+            if (differences.Count == 0) return api;
+            Assert.True(DateTime.UtcNow < deadline, $"The page's figures under {within} never matched {region}'s in the API: {string.Join("; ", differences)}");
             await Task.Delay(200);
         }
     }

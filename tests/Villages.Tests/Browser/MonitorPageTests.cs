@@ -24,9 +24,9 @@ public sealed class MonitorPageTests(BrowserFixture browser, ITestOutputHelper o
         var page = await browser.NewPageAsync();
         await page.GotoAsync("/");
         var totals = await browser.PageAgreesWithNationAsync(page,
-            ["villagesWithProgram", "villagesAtTarget", "workersEnrolled", "budgetAllocated", "budgetCommitted"],
-            until: t => t.GetProperty("workersEnrolled").GetInt32() >= 3);
-        await Expect(Figure(page, "workersEnrolled").Locator(".figure-value")).ToHaveTextAsync(totals.GetProperty("workersEnrolled").GetInt32().ToString("N0", Indonesian));
+            ["villagesWithProgram", "villagesAtTarget", "coveredToday", "budgetAllocated", "budgetCommitted"],
+            until: t => t.GetProperty("coveredToday").GetInt32() >= 3);
+        await Expect(Figure(page, "coveredToday").Locator(".figure-value")).ToHaveTextAsync(totals.GetProperty("coveredToday").GetInt32().ToString("N0", Indonesian));
         await Expect(Figure(page, "budgetAllocated").Locator(".figure-value")).ToHaveTextAsync("Rp" + totals.GetProperty("budgetAllocated").GetInt64().ToString("N0", Indonesian));
         await Expect(Figure(page, "budgetCommitted").Locator(".figure-value")).ToHaveTextAsync("Rp" + totals.GetProperty("budgetCommitted").GetInt64().ToString("N0", Indonesian));
         // The charts are drawn (canvases) and the provinces listed, each a link down.
@@ -46,14 +46,14 @@ public sealed class MonitorPageTests(BrowserFixture browser, ITestOutputHelper o
 
         var page = await browser.NewPageAsync();
         await page.GotoAsync("/");
-        var before = (await browser.PageAgreesWithNationAsync(page, ["workersEnrolled"], until: t => t.GetProperty("workersEnrolled").GetInt32() >= 1))
-            .GetProperty("workersEnrolled").GetInt32();
+        var before = (await browser.PageAgreesWithNationAsync(page, ["coveredToday"], until: t => t.GetProperty("coveredToday").GetInt32() >= 1))
+            .GetProperty("coveredToday").GetInt32();
         await page.EvaluateAsync("() => { window.stillTheSamePage = true; }");
 
         await browser.EnrollAsync(village, 2);
-        var after = (await browser.PageAgreesWithNationAsync(page, ["workersEnrolled"], until: t => t.GetProperty("workersEnrolled").GetInt32() >= before + 2))
-            .GetProperty("workersEnrolled").GetInt32();
-        await Expect(Figure(page, "workersEnrolled").Locator(".figure-value")).ToHaveTextAsync(after.ToString("N0", Indonesian));
+        var after = (await browser.PageAgreesWithNationAsync(page, ["coveredToday"], until: t => t.GetProperty("coveredToday").GetInt32() >= before + 2))
+            .GetProperty("coveredToday").GetInt32();
+        await Expect(Figure(page, "coveredToday").Locator(".figure-value")).ToHaveTextAsync(after.ToString("N0", Indonesian));
         Assert.True(await page.EvaluateAsync<bool>("() => window.stillTheSamePage === true"), "The page was reloaded.");
         output.WriteLine(await BrowserFixture.ShootAsync(page, "national-live"));
     }
@@ -107,7 +107,7 @@ public sealed class MonitorPageTests(BrowserFixture browser, ITestOutputHelper o
         await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
         await Expect(page.Locator("#sign-in")).ToHaveTextAsync("Sign in");
         await page.ReloadAsync();
-        await Expect(Figure(page, "workersEnrolled").Locator("h3")).ToHaveTextAsync("Workers covered");
+        await Expect(Figure(page, "coveredToday").Locator("h3")).ToHaveTextAsync("Workers covered today");
         output.WriteLine(await BrowserFixture.ShootAsync(page, "national-english"));
     }
 }

@@ -37,7 +37,7 @@ public sealed class VillagePageTests(BrowserFixture browser, ITestOutputHelper o
 
         var page = await browser.NewPageAsync();
         await page.GotoAsync($"/v/{village}");
-        await SignInAsOperator(page, village);
+        await BrowserFixture.SignInAsOperatorAsync(page, village);
 
         var csv = new StringBuilder("nik,name,occupation,monthlyIncome,programs,agentId\n")
             .Append(Workers.NewNik()).Append(",Siti Aminah,nelayan,1000000,JKK;JKM,\n")
@@ -70,7 +70,7 @@ public sealed class VillagePageTests(BrowserFixture browser, ITestOutputHelper o
         var village = await browser.OpenVillageAsync();
         var page = await browser.NewPageAsync();
         await page.GotoAsync($"/v/{village}");
-        await SignInAsOperator(page, village);
+        await BrowserFixture.SignInAsOperatorAsync(page, village);
 
         // A refused enrolment shows the API's problem in the page's language: its title, then what to fix.
         await FillEnrolment(page, "3510019913900001", "Budi Santoso");
@@ -109,16 +109,5 @@ public sealed class VillagePageTests(BrowserFixture browser, ITestOutputHelper o
         var response = await browser.Host.Enroll(other, new { nik, name = "Budi Santoso", occupation = "petani", monthlyIncome = 1_000_000 });
         Assert.Equal(400, (int)response.StatusCode);
         Assert.Equal(code, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
-    }
-
-    /// <summary>Through the sign-in panel, as a person would: the Development "sign in as" form.</summary>
-    private static async Task SignInAsOperator(IPage page, string village)
-    {
-        await page.Locator("#sign-in").ClickAsync();
-        await page.Locator("#sign-in-role").SelectOptionAsync("village-operator");
-        await Expect(page.Locator("#sign-in-region")).ToHaveValueAsync(village);
-        await page.Locator("#sign-in-as button[type=submit]").ClickAsync();
-        await Expect(page.Locator("#signed-in")).ToContainTextAsync("Operator desa");
-        await Expect(page.Locator("#village-name")).ToBeVisibleAsync();
     }
 }

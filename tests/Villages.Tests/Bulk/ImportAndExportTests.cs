@@ -24,35 +24,41 @@ public sealed class ImportAndExportTests(ApiFixture api)
         csv.Append($"99.99.99.9999,{Worker().Nik},Nowhere,nelayan,1000000,\n"); // unknown village
         csv.Append($"{b},{Worker().Nik},Astronaut,astronaut,1000000,\n");     // unknown occupation
 
-        var first = await Import(api.Http, csv.ToString());
+        using var operatorOfBoth = api.Host.OperatorOf(a, b);
+        var first = await Import(operatorOfBoth, csv.ToString());
         Assert.Equal((9, 6, 3), (first.GetProperty("rows").GetInt32(), first.GetProperty("created").GetInt32(), first.GetProperty("rejected").GetInt32()));
-        var report = await Report(api.Http, first);
+        var report = await Report(operatorOfBoth, first);
         Assert.Equal(10, report.Length); // header + 9 rows
         Assert.Contains(report, line => line.StartsWith("8,", StringComparison.Ordinal) && line.Contains("invalid-nik"));
         Assert.Contains(report, line => line.StartsWith("9,99.99.99.9999", StringComparison.Ordinal) && line.Contains("No village"));
         Assert.All(workers, w => Assert.DoesNotContain(w.Nik!, string.Join('\n', report)));
 
-        var again = await Import(api.Http, csv.ToString());
+        var again = await Import(operatorOfBoth, csv.ToString());
         Assert.Equal((0, 6, 3), (again.GetProperty("created").GetInt32(), again.GetProperty("unchanged").GetInt32(), again.GetProperty("rejected").GetInt32()));
         var village = await (await api.Http.GetAsync($"/api/villages/{a}")).Json();
         Assert.Equal(3, village.GetProperty("activeEnrollments").GetInt32());
     }
 
     [Fact]
-    public async Task An_import_only_touches_villages_in_the_callers_region_and_only_its_owner_sees_it()
+    public async Task An_import_only_touches_the_villages_its_token_names_and_only_its_owner_sees_it()
     {
-        var inside = await api.OpenVillage();
-        using var regencyOperator = api.Host.ClientFor(api.Host.Token("op-district", [Roles.VillageOperator], [inside[..8]]));
-        var csv = $"villageCode,nik,name,occupation,monthlyIncome\n{inside},{Worker().Nik},A,petani,1000000\n36.01.01.2001,{Worker().Nik},B,petani,1000000\n";
-        var status = await Import(regencyOperator, csv);
-        Assert.Equal((1, 1), (status.GetProperty("created").GetInt32(), status.GetProperty("rejected").GetInt32()));
-        Assert.Contains(await Report(regencyOperator, status), line => line.Contains("outside your region"));
+        var (inside, neighbour) = (await api.OpenVillage(), await api.OpenVillage());
+        using var villageOperator = api.Host.ClientFor(api.Host.Token("op-village", [Roles.VillageOperator], [inside]));
+        var csv = $"villageCode,nik,name,occupation,monthlyIncome\n{inside},{Worker().Nik},A,petani,1000000\n"
+            + $"{neighbour},{Worker().Nik},B,petani,1000000\n36.01.01.2001,{Worker().Nik},C,petani,1000000\n";
+        var status = await Import(villageOperator, csv);
+        Assert.Equal((1, 2), (status.GetProperty("created").GetInt32(), status.GetProperty("rejected").GetInt32()));
+        Assert.Equal(2, (await Report(villageOperator, status)).Count(line => line.Contains("outside your region")));
+        Assert.Equal(0, (await (await api.Http.GetAsync($"/api/villages/{neighbour}")).Json()).GetProperty("activeEnrollments").GetInt32());
+        // A token naming the district (or any wider region) gives an operator no village at all.
+        using var districtOperator = api.Host.ClientFor(api.Host.Token("op-district", [Roles.VillageOperator], [inside[..8]]));
+        await (await districtOperator.PostAsync("/api/imports", new StringContent(csv, Encoding.UTF8, "text/csv"))).Problem(403, "forbidden");
         using var someoneElse = api.Host.ClientFor(api.Host.Token("other", [Roles.VillageOperator], [inside]));
         await (await someoneElse.GetAsync($"/api/imports/{status.GetProperty("id").GetString()}")).Problem(403, "forbidden");
         using var officer = api.Host.ClientFor(api.Host.Token("officer", [Roles.RegencyOfficer], ["35"]));
         await (await officer.PostAsync("/api/imports", new StringContent(csv, Encoding.UTF8, "text/csv"))).Problem(403, "forbidden");
-        await (await api.Http.PostAsync("/api/imports", new StringContent("nik,name\n1,2\n", Encoding.UTF8, "text/csv"))).Problem(400, "malformed-request");
-        await (await api.Http.PostAsync("/api/imports", new StringContent("{}", Encoding.UTF8, "application/json"))).Problem(415, "unsupported-media-type");
+        await (await villageOperator.PostAsync("/api/imports", new StringContent("nik,name\n1,2\n", Encoding.UTF8, "text/csv"))).Problem(400, "malformed-request");
+        await (await villageOperator.PostAsync("/api/imports", new StringContent("{}", Encoding.UTF8, "application/json"))).Problem(415, "unsupported-media-type");
     }
 
     [Fact]

@@ -25,7 +25,12 @@ public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = nul
 
     public ApiHost() : this(null) { }
 
-    /// <summary>Signed in as a village operator of the whole country: the tests' everyday caller.</summary>
+    /// <summary>
+    /// The tests' everyday caller: the operator of the village each request's path names, with a
+    /// token naming exactly that village (as the access policy requires; a token naming a wider region
+    /// gives an operator nothing). Elsewhere (imports, regions) its token names no village: give those
+    /// a client of their own (<see cref="OperatorOf"/>, <see cref="ClientFor"/>).
+    /// </summary>
     public HttpClient Http { get; private set; } = null!;
 
     /// <summary>No token at all.</summary>
@@ -97,8 +102,21 @@ public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = nul
         Anonymous = NewClient();
         Http = _app.Services.GetService<DevelopmentTokenIssuer>() is null
             ? Anonymous
-            : ClientFor(Token("test-operator", [WebSecurity.Roles.VillageOperator], [Regions.RegionCode.Nation]));
+            : new HttpClient(new VillageOperatorTokens(this) { InnerHandler = new ContractCheckingHandler(Contract) }) { BaseAddress = BaseAddress };
     }
+
+    /// <summary>The operations of the served OpenAPI document that need a token: their method and operationId.</summary>
+    public async Task<List<(string Method, string Id)>> OperationsNeedingATokenAsync()
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(await Anonymous.GetStringAsync("/openapi/v1.json"));
+        return [.. document.RootElement.GetProperty("paths").EnumerateObject().SelectMany(static p => p.Value.EnumerateObject())
+            .Where(static o => o.Value.ValueKind == System.Text.Json.JsonValueKind.Object
+                && o.Value.TryGetProperty("security", out var security) && security.GetArrayLength() > 0)
+            .Select(static o => (o.Name, o.Value.GetProperty("operationId").GetString()!))];
+    }
+
+    /// <summary>The operator of exactly these villages (subject test-operator, as <see cref="Http"/>).</summary>
+    public HttpClient OperatorOf(params string[] villages) => ClientFor(Token(VillageOperatorTokens.Subject, [WebSecurity.Roles.VillageOperator], villages));
 
     /// <summary>A token from the development issuer, as POST /dev/tokens would mint it.</summary>
     public string Token(string subject, string[] roles, string[]? regions = null, string? agentId = null, TimeSpan? lifetime = null) =>
@@ -141,6 +159,30 @@ public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = nul
         nik = w.Nik, name = w.Name, occupation = w.Occupation, monthlyIncome = w.MonthlyIncome,
         programs = w.Programs, agentId = w.AgentId,
     };
+}
+
+/// <summary>
+/// Signs each request without a token of its own as the operator of the village its path names
+/// (/api/villages/{code}/...), one cached token per village; other paths get a token naming no village.
+/// </summary>
+internal sealed class VillageOperatorTokens(ApiHost host) : DelegatingHandler
+{
+    public const string Subject = "test-operator";
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _tokens = new();
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (request.Headers.Authorization is null)
+        {
+            var segments = request.RequestUri!.AbsolutePath.Split('/');
+            var village = segments is [_, "api", "villages", var code, ..] ? Uri.UnescapeDataString(code) : "";
+            var token = _tokens.GetOrAdd(village, static (v, h) =>
+                h.Token(Subject, [WebSecurity.Roles.VillageOperator], Regions.RegionCode.IsVillageCode(v) ? [v] : []), host);
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+        return base.SendAsync(request, cancellationToken);
+    }
 }
 
 /// <summary>Every log message, with its state and exception, kept for inspection.</summary>

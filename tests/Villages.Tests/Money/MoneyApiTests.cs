@@ -77,6 +77,13 @@ public sealed class MoneyApiTests : IAsyncLifetime
         Assert.Contains(history.GetProperty("items").EnumerateArray(), h => Text(h, "kind") == "terminated" && Text(h, "at").StartsWith("2026-05-18T17:00:00", StringComparison.Ordinal));
         Assert.Contains(history.GetProperty("items").EnumerateArray(), h => Text(h, "kind") == "payment-recorded");
 
+        // A terminated worker is not renewed: they must register again, and the answer says so for them.
+        (await Http.PutAsJsonAsync($"/api/villages/{village}/programs/2027", new { budgetAllocated = 20_160_000 })).EnsureSuccessStatusCode();
+        var renewal = await (await Http.PostAsJsonAsync($"/api/villages/{village}/programs/2027/renewals", new { enrollmentIds = new[] { first.Id } })).Json();
+        var refusedRenewal = renewal.GetProperty("results")[0];
+        Assert.Equal(("refused", "invalid-enrollment"), (Text(refusedRenewal, "result"), Text(refusedRenewal.GetProperty("problem"), "code")));
+        Assert.Contains("terminated for arrears", Text(refusedRenewal.GetProperty("problem"), "detail"));
+
         // The second worker registers again elsewhere; the branch then restores the first once paid.
         var elsewhere = TestVillage(31);
         (await Http.PutAsJsonAsync($"/api/villages/{elsewhere}/programs/2026", new { budgetAllocated = 20_160_000 })).EnsureSuccessStatusCode();

@@ -15,10 +15,9 @@ public sealed class AuditTrailTests(ApiFixture api)
     public async Task Programme_enrolment_repricing_and_withdrawal_are_recorded_with_their_actor_and_trace()
     {
         var code = api.NextVillage();
-        var district = code[..8];
         using var operatorClient = api.Host.ClientFor(api.Host.Token("op-ani", [Roles.VillageOperator], [code]));
-        using var agentClient = api.Host.ClientFor(api.Host.Token("agent-budi", [Roles.PerisaiAgent], [district], "PERISAI-7"));
-        await api.Host.RegisterAgentAsync("PERISAI-7", district);
+        using var agentClient = api.Host.ClientFor(api.Host.Token("agent-budi", [Roles.PerisaiAgent], [code], "PERISAI-7"));
+        await api.Host.RegisterAgentAsync("PERISAI-7", code[..8]);
         var worker = Worker();
         await operatorClient.PutAsJsonAsync($"/api/villages/{code}/program", new { budgetAllocated = 20_160_000 });
         await operatorClient.PutAsJsonAsync($"/api/villages/{code}/program", new { budgetAllocated = 30_000_000 });

@@ -1,19 +1,19 @@
-// The monitoring screen of the nation, a province, a regency or a district: headline figures, the
-// child regions as a chart and a table (each a way down), enrolments per day, occupations, lagging
-// villages and agents. Live: every "progress" event redraws it without a reload.
+// The monitoring screen of the nation, a province, a regency or a district: headline figures for
+// today (covered, effective coverage, ending within 30 days), the village apparatus apart, the child
+// regions as a chart and a table (each a way down), the budget years one at a time, enrolments per
+// day, occupations, lagging villages and agents. Live: every "progress" event redraws it without a reload.
 import { t } from '../i18n.js';
 import { el, replace, figure, section, problemBox, throttle } from '../ui.js';
 import { get } from '../api.js';
-import { count, percent, rupiah, time } from '../format.js';
+import { count, decimal, percent, rupiah, time, todayWib } from '../format.js';
 import { barChart, dailyChart } from '../charts.js';
-import { localTable, link } from '../tables.js';
+import { localTable, numberColumn as number, moneyColumn as money, regionColumns } from '../tables.js';
 import { watchProgress } from '../live.js';
 import { navigate, nation, pathOf } from '../router.js';
 import { remember } from '../names.js';
 import { crumbs } from './crumbs.js';
 import { laggingPanel, agentsPanel, exportPanel } from './region-lists.js';
-
-const todayInJakarta = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' }).format(new Date());
+import { apparatusPanel, yearsPanel, programFigures } from './region-years.js';
 
 export async function renderRegion(root, { code }, { signal }) {
   let progress;
@@ -26,7 +26,7 @@ export async function renderRegion(root, { code }, { signal }) {
   if (signal.aborted) return;
   const level = progress.region.level;
   const live = el('span', { class: 'live', id: 'live-state' });
-  const figures = el('div', { class: 'figures', id: 'figures' });
+  const figures = el('div', { class: 'figures wide', id: 'figures' });
   const childChart = el('div', { class: 'chart', id: 'children-chart' });
   const childTable = el('div', { class: 'table', id: 'children-table' });
   const days = el('div', { class: 'chart', id: 'daily-chart' });
@@ -34,16 +34,20 @@ export async function renderRegion(root, { code }, { signal }) {
   const childLevel = t(`level.child.${level}`);
   const lagging = laggingPanel(code, signal);
   const agents = agentsPanel(code, signal);
+  const apparatus = apparatusPanel();
+  const years = yearsPanel(level);
   replace(root,
     crumbs(code),
     el('header', { class: 'view-head' },
       el('h1', { id: 'region-name' }, code === nation ? t('region.nation') : progress.region.name),
       el('span', { class: 'badge' }, t(`level.${level}`)), live),
     figures,
+    apparatus.element,
     el('div', { class: 'columns' },
       section(t('region.childrenChart', { children: childLevel }), el('p', { class: 'hint' }, t('region.childrenChartHint')), childChart),
       el('div', { class: 'stack' }, section(t('region.daily'), days), section(t('region.occupations'), occupations))),
     section(t(`level.list.${level}`), childTable),
+    years.element,
     el('div', { class: 'columns' }, lagging.element, agents.element),
     level === 'district' || level === 'regency' ? exportPanel(code, progress.region.name) : null);
 
@@ -52,12 +56,14 @@ export async function renderRegion(root, { code }, { signal }) {
     remember(p.region.code, p.region.name);
     p.children.forEach((c) => remember(c.code, c.name));
     drawFigures(figures, p.totals);
+    apparatus.draw(p.totals.apparatus);
+    years.draw(p);
     live.textContent = t('region.asOf', { time: time(p.asOf) });
     drawChildren(childChart, p.children);
     const rows = p.children.map(childRow);
     if (table) table.setRows(rows);
     else table = localTable(childTable, { columns: childColumns(), rows, pageSize: 40 });
-    dailyChart(days, p.enrollmentsPerDay, { label: t('region.enrollments'), dayLabel: t('column.date'), today: todayInJakarta() });
+    dailyChart(days, p.enrollmentsPerDay, { label: t('region.enrollments'), dayLabel: t('column.date'), today: todayWib() });
     drawOccupations(occupations, p.occupations);
   };
   draw(progress);
@@ -76,17 +82,18 @@ export async function renderRegion(root, { code }, { signal }) {
 
 function drawFigures(box, f) {
   replace(box,
-    figure('villagesWithProgram', t('figure.villagesWithProgram'), {
-      value: f.villagesWithProgram, text: count(f.villagesWithProgram), ratio: f.villagesWithProgram / (f.villages || 1),
-      sub: t('figure.ofVillages', { villages: count(f.villages), percent: percent(f.villagesWithProgram, f.villages) }),
+    programFigures('', f.villages, f),
+    figure('coveredToday', t('figure.coveredToday'), {
+      value: f.coveredToday, text: count(f.coveredToday), ratio: f.coveredToday / (f.campaignTarget || 1),
+      sub: t('figure.ofTargets', { campaign: count(f.campaignTarget), programs: count(f.workerTarget), percent: percent(f.coveredToday, f.campaignTarget) }),
     }),
-    figure('villagesAtTarget', t('figure.villagesAtTarget'), {
-      value: f.villagesAtTarget, text: count(f.villagesAtTarget), ratio: f.villagesAtTarget / (f.villagesWithProgram || 1),
-      sub: t('figure.ofProgramVillages', { villages: count(f.villagesWithProgram) }),
+    figure('effectiveCoverage', t('figure.effectiveCoverage'), {
+      value: f.effectiveCoverage, text: decimal(f.effectiveCoverage), ratio: f.effectiveCoverage / (f.coveredToday || 1),
+      sub: t('figure.effectiveSub', { percent: percent(f.effectiveCoverage, f.coveredToday) }),
     }),
-    figure('workersEnrolled', t('figure.workersEnrolled'), {
-      value: f.workersEnrolled, text: count(f.workersEnrolled), ratio: f.workersEnrolled / (f.campaignTarget || 1),
-      sub: t('figure.ofTargets', { campaign: count(f.campaignTarget), programs: count(f.workerTarget), percent: percent(f.workersEnrolled, f.campaignTarget) }),
+    figure('endingWithin30Days', t('figure.endingWithin30Days'), {
+      value: f.endingWithin30Days, text: count(f.endingWithin30Days), ratio: f.endingWithin30Days / (f.coveredToday || 1), warn: true,
+      sub: t('figure.endingSub', { percent: percent(f.endingWithin30Days, f.coveredToday) }),
     }),
     figure('budgetAllocated', t('figure.budgetAllocated'), {
       value: f.budgetAllocated, text: rupiah(f.budgetAllocated), money: true,
@@ -118,19 +125,16 @@ function drawOccupations(box, occupations) {
   barChart(box, { labels: entries.map(([o]) => t(`occupation.${o}`, {}, o)), values: entries.map(([, n]) => n), format: count, whole: true });
 }
 
-const childRow = (c) => [c.code, c.name, c.villages, c.villagesWithProgram, c.villagesAtTarget, c.workersEnrolled, c.campaignTarget,
-  c.campaignTarget ? c.workersEnrolled / c.campaignTarget : 0, c.budgetCommitted, c.budgetAllocated];
-
-const number = (name) => ({ name, formatter: (cell) => count(cell) });
-const money = (name) => ({ name, formatter: (cell) => rupiah(cell) });
+const childRow = (c) => [c.code, c.name, c.villages, c.villagesWithProgram, c.villagesAtTarget, c.coveredToday, c.campaignTarget,
+  c.campaignTarget ? c.coveredToday / c.campaignTarget : 0, c.endingWithin30Days, c.budgetCommitted, c.budgetAllocated];
 
 function childColumns() {
   return [
-    { name: 'code', hidden: true },
-    { name: t('column.name'), formatter: (cell, row) => link(pathOf(row.cells[0].data), cell) },
+    ...regionColumns(),
     number(t('column.villages')), number(t('column.withProgram')), number(t('column.atTarget')),
-    number(t('column.workers')), number(t('column.campaignTarget')),
+    number(t('column.covered')), number(t('column.campaignTarget')),
     { name: t('column.share'), formatter: (cell) => percent(cell, 1) },
+    number(t('column.endingSoon')),
     money(t('column.committed')), money(t('column.allocated')),
   ];
 }

@@ -49,11 +49,12 @@ function developmentForm(slot, done) {
     class: 'form', id: 'sign-in-as',
     onsubmit: async (event) => {
       event.preventDefault();
-      const scope = region.value.trim();
+      // Several codes: an operator or agent acts on exactly the villages its token names.
+      const scopes = region.value.split(/[\s,;]+/).filter(Boolean);
       try {
         const { body } = await call('/dev/tokens', {
           method: 'POST',
-          json: { subject: `${role.value}@${scope || nation}`, roles: [role.value], regions: scope ? [scope] : [], agentId: agent.value.trim() || undefined },
+          json: { subject: `${role.value}@${scopes[0] || nation}`, roles: [role.value], regions: scopes, agentId: agent.value.trim() || undefined },
         });
         done();
         signIn(body.token);

@@ -1,5 +1,6 @@
-// What a village operator does: open or change the programme, enrol a worker, withdraw one,
-// upload a CSV of workers (each row's result shown), and export the BPJS collective file.
+// What a village operator does: enrol a worker (into the programme chosen when the year has several,
+// the village apparatus among them), withdraw one, upload a CSV of workers (each row's result shown),
+// and export the BPJS collective file. The programme form is in village-programs.js.
 import { t } from '../i18n.js';
 import { el, replace, problemBox, notice } from '../ui.js';
 import { call, download } from '../api.js';
@@ -7,13 +8,13 @@ import { rupiah } from '../format.js';
 import { explainLine } from '../problems.js';
 import { localTable, h } from '../tables.js';
 
-const field = (label, input) => el('label', {}, label, input);
-const number = (name, value, extra = {}) => el('input', { name, type: 'number', min: 1, step: 1, value, required: true, ...extra });
+export const field = (label, input) => el('label', {}, label, input);
+export const number = (name, value, extra = {}) => el('input', { name, type: 'number', min: 1, step: 1, value, required: true, ...extra });
 
-/** A form whose submit runs action(slot) and shows its problem, if any, in the form's own slot. */
-function form(id, fields, submitLabel, action) {
+/** A form whose submit (a label, or a button of its own) runs action(slot) and shows its problem, if any, in the form's own slot. */
+export function form(id, fields, submit, action) {
   const slot = el('div', { class: 'slot', 'aria-live': 'polite' });
-  const button = el('button', { type: 'submit', class: 'button' }, submitLabel);
+  const button = submit instanceof Node ? submit : el('button', { type: 'submit', class: 'button' }, submit);
   return el('form', {
     class: 'form', id,
     onsubmit: async (event) => {
@@ -30,51 +31,81 @@ function form(id, fields, submitLabel, action) {
   }, fields, button, slot);
 }
 
-export function programForm(village, refresh) {
-  const p = village.program;
-  const funding = el('select', { name: 'fundingSource' }, ['SD', 'SA', 'SL'].map((code) =>
-    el('option', { value: code, selected: (p?.fundingSource ?? (village.kind === 'kelurahan' ? 'SA' : 'SD')) === code }, t(`funding.${code}`))));
-  return form('program-form', [
-    el('h3', {}, p ? t('program.change') : t('program.open')),
-    el('div', { class: 'grid-2' },
-      field(t('program.target'), number('targetWorkers', p?.targetWorkers ?? village.targetWorkers)),
-      field(t('program.budget'), number('budgetAllocated', p?.budgetAllocated ?? 20160000)),
-      field(t('program.months'), number('coverageMonths', p?.coverageMonths ?? 12, { max: 12 })),
-      field(t('program.funding'), funding)),
-  ], p ? t('program.save') : t('program.openButton'), async (slot, f) => {
-    const { status } = await call(`/api/villages/${village.code}/program`, {
-      method: 'PUT',
-      json: { targetWorkers: +f.targetWorkers.value, budgetAllocated: +f.budgetAllocated.value, coverageMonths: +f.coverageMonths.value, fundingSource: f.fundingSource.value },
-    });
-    replace(slot, notice(status === 201 ? t('program.opened') : t('program.saved')));
-    await refresh();
-  });
-}
+/** The positions of village apparatus (perangkat desa, UU 6/2014), recorded as their occupation. */
+const positions = ['kepala-desa', 'sekretaris-desa', 'kepala-urusan', 'kepala-seksi', 'kepala-dusun', 'staf-desa'];
 
-export function enrollForm(code, about, refresh) {
+/** "2026|SD|vulnerable": a programme of the year as the chooser's value. */
+const keyOf = (p) => `${p.year}|${p.fundingSource}|${p.cohort}`;
+
+/**
+ * Enrols a worker. When this year has several programmes (funders, or the apparatus beside the
+ * vulnerable workers) the operator chooses one; an apparatus programme asks for a position and the
+ * siltap instead of an occupation and an income. One programme: nothing to choose, none named.
+ */
+export function enrollForm(code, about, current, refresh) {
   const occupations = about?.occupations?.length ? about.occupations : ['nelayan', 'petani', 'pedagang-kecil', 'lainnya'];
-  return form('enroll-form', [
+  const chooser = el('select', { name: 'program', id: 'enroll-program' });
+  const choice = field(t('enroll.program'), chooser);
+  const occupation = el('select', { name: 'occupation' });
+  const occupationLabel = el('span', {});
+  const incomeLabel = el('span', {});
+  const none = el('p', { class: 'hint', id: 'enroll-no-program' }, t('enroll.noProgram'));
+  let programs = [];
+  const picked = () => programs.find((p) => keyOf(p) === chooser.value) ?? programs[0];
+  const drawCohort = () => {
+    const apparatus = picked()?.cohort === 'apparatus';
+    const list = apparatus ? (about?.positions?.length ? about.positions : positions) : occupations;
+    if (occupation.dataset.list !== String(apparatus)) {
+      replace(occupation, list.map((o) => el('option', { value: o }, t(`occupation.${o}`, {}, o))));
+      occupation.dataset.list = String(apparatus);
+    }
+    occupationLabel.textContent = apparatus ? t('enroll.position') : t('enroll.occupation');
+    incomeLabel.textContent = apparatus ? t('enroll.siltap') : t('enroll.income');
+  };
+  const update = () => {
+    const keep = chooser.value;
+    programs = current().programs;
+    replace(chooser, programs.map((p) => el('option', { value: keyOf(p), selected: keyOf(p) === keep },
+      t('enroll.programOption', { cohort: t(`cohort.${p.cohort}`), source: t(`funding.${p.fundingSource}`), remaining: rupiah(p.budgetRemaining) }))));
+    choice.hidden = programs.length < 2 && programs.every((p) => p.cohort === 'vulnerable');
+    none.hidden = programs.length > 0;
+    drawCohort();
+  };
+  chooser.addEventListener('change', drawCohort);
+
+  const element = form('enroll-form', [
+    none,
+    choice,
     el('div', { class: 'grid-2' },
       field(t('enroll.nik'), el('input', { name: 'nik', required: true, inputmode: 'numeric', pattern: '\\d{16}', maxlength: 16, autocomplete: 'off' })),
       field(t('enroll.name'), el('input', { name: 'name', required: true, maxlength: 100, autocomplete: 'off' })),
-      field(t('enroll.occupation'), el('select', { name: 'occupation' }, occupations.map((o) => el('option', { value: o }, t(`occupation.${o}`, {}, o))))),
-      field(t('enroll.income'), number('monthlyIncome', 1000000)),
+      el('label', {}, occupationLabel, occupation),
+      el('label', {}, incomeLabel, number('monthlyIncome', 1000000)),
       field(t('enroll.agent'), el('input', { name: 'agentId', autocomplete: 'off' }))),
     el('label', { class: 'check' }, el('input', { type: 'checkbox', name: 'jht' }), t('enroll.jht')),
     el('p', { class: 'hint' }, t('enroll.hint')),
   ], t('enroll.submit'), async (slot, f) => {
+    const p = choice.hidden ? null : picked();
     const { status, body } = await call(`/api/villages/${code}/enrollments`, {
       method: 'POST',
       json: {
         nik: f.nik.value.trim(), name: f.name.value.trim(), occupation: f.occupation.value, monthlyIncome: +f.monthlyIncome.value,
         programs: f.jht.checked ? ['JKK', 'JKM', 'JHT'] : ['JKK', 'JKM'], agentId: f.agentId.value.trim() || undefined,
+        year: p?.year, fundingSource: p?.fundingSource, cohort: p?.cohort,
       },
     });
     const facts = { name: body.name, nik: body.nik, premium: rupiah(body.monthlyPremium), commitment: rupiah(body.commitment) };
     replace(slot, notice(status === 201 ? t('enroll.created', facts) : t('enroll.again', facts)));
-    if (status === 201) f.reset();
+    if (status === 201) {
+      const kept = chooser.value;
+      f.reset();
+      chooser.value = kept; // the next worker most likely joins the same programme
+      drawCohort();
+    }
     await refresh();
   });
+  update();
+  return { element, update };
 }
 
 /** CSV with a header nik,name,occupation,monthlyIncome,programs,agentId; one result per row. */

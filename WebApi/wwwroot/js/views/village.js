@@ -1,18 +1,21 @@
-// A village: its programme and how much of its budget is committed (over time, from its history),
-// its enrolments (NIK masked, paged), its history, and the forms of its operator. The figures
-// follow the district's live stream: a change to this village redraws them.
+// A village: this year's programmes (each funder and cohort) and the other years', how much of its
+// budget is committed (over time, from its history), the workers whose coverage ends within 30 days
+// (to renew), its enrolments (NIK masked, paged), its history, and the forms of its operator. The
+// figures follow the district's live stream: a change to this village redraws them.
 import { t } from '../i18n.js';
 import { el, replace, figure, section, problemBox } from '../ui.js';
 import { get } from '../api.js';
-import { count, percent, rupiah, rupiahDelta, rupiahShort, date, dateTime } from '../format.js';
+import { count, percent, rupiah, rupiahDelta, rupiahShort, date, dateTime, day } from '../format.js';
 import { budgetChart } from '../charts.js';
-import { remoteTable } from '../tables.js';
+import { remoteTable, h } from '../tables.js';
 import { watchProgress } from '../live.js';
 import { remember } from '../names.js';
 import { caller } from '../session.js';
 import { localizeNote } from '../notes.js';
 import { crumbs } from './crumbs.js';
-import { programForm, enrollForm, uploadForm, exportButton, withdrawButton } from './village-forms.js';
+import { enrollForm, uploadForm, exportButton, withdrawButton } from './village-forms.js';
+import { programsPanel, programForm, allPrograms } from './village-programs.js';
+import { endingPanel } from './village-renewals.js';
 
 export async function renderVillage(root, { code }, { signal, about }) {
   let village;
@@ -26,19 +29,35 @@ export async function renderVillage(root, { code }, { signal, about }) {
   [village.province, village.regency, village.district].forEach((r) => remember(r.code, r.name));
   remember(code, village.name);
 
+  const current = () => village;
   const figures = el('div', { class: 'figures', id: 'village-figures' });
   const budget = el('div', { class: 'chart', id: 'budget-chart' });
+  const budgetHint = el('p', { class: 'hint' }, t('village.budgetAll'));
   const enrollments = el('div', { class: 'table', id: 'enrollments-table' });
   const history = el('div', { class: 'table', id: 'history-table' });
   const enrollmentsProblem = el('div', { class: 'slot' });
   const withdrawals = el('div', { class: 'slot', 'aria-live': 'polite' });
   const historyProblem = el('div', { class: 'slot' });
+  const programsTitle = el('h2', {});
   const signedIn = caller() !== null;
 
   const refresh = async () => {
     village = await get(`/api/villages/${code}`);
-    drawFigures(figures, village);
+    draw();
     tables.forEach((table) => table.reload());
+    await ending.reload();
+  };
+  const programs = programsPanel((p) => program.choose(p));
+  const program = programForm(current, refresh);
+  const enroll = enrollForm(code, about, current, refresh);
+  const ending = endingPanel(code, current, refresh, signedIn);
+  const draw = () => {
+    drawFigures(figures, village);
+    programsTitle.textContent = t('village.programs', { year: village.year });
+    programs.draw(village);
+    program.update();
+    enroll.update();
+    budgetHint.hidden = allPrograms(village).length < 2;
     drawBudget(budget, village, signedIn);
   };
   const tables = signedIn ? [
@@ -63,52 +82,77 @@ export async function renderVillage(root, { code }, { signal, about }) {
       el('span', { class: `badge status-${village.status}`, id: 'village-status' }, t(`status.${village.status}`)),
       el('span', { class: 'code' }, code)),
     figures,
+    el('section', { class: 'panel', id: 'programs-panel' }, programsTitle, programs.element),
     el('div', { class: 'columns' },
-      section(t('village.budget'), budget),
+      section(t('village.budget'), budgetHint, budget),
       section(t('village.operator'), signedIn ? null : el('p', { class: 'hint' }, t('village.signInHint')),
-        programForm(village, refresh), exportButton(code))),
+        program.element, exportButton(code))),
+    section(t('ending.title'), ending.element),
     section(t('village.enrollments'), signedIn ? null : el('p', { class: 'hint' }, t('village.signInToRead')), enrollmentsProblem, withdrawals, enrollments),
     el('div', { class: 'columns' },
-      section(t('village.enroll'), enrollForm(code, about, refresh)),
+      section(t('village.enroll'), enroll.element),
       section(t('village.upload'), uploadForm(code, refresh))),
     section(t('village.history'), signedIn ? null : el('p', { class: 'hint' }, t('village.signInToRead')), historyProblem, history));
-  drawFigures(figures, village);
-  drawBudget(budget, village, signedIn);
+  draw();
+  ending.reload();
 
   // The district's stream carries this village's figures among its children.
   watchProgress(village.district.code, signal, (progress) => {
     const mine = progress.children.find((c) => c.code === code);
-    if (mine && (mine.workersEnrolled !== village.activeEnrollments || mine.budgetCommitted !== (village.program?.budgetCommitted ?? 0))) {
+    if (mine && (mine.coveredToday !== village.activeEnrollments || mine.budgetCommitted !== sumOf(vulnerable(village), 'budgetCommitted')
+      || mine.endingWithin30Days !== village.endingWithin30Days || mine.apparatus?.coveredToday !== village.apparatusCovered)) {
       refresh().catch(() => {});
     }
   });
 }
 
+const vulnerable = (v) => v.programs.filter((p) => p.cohort === 'vulnerable');
+const sumOf = (programs, name) => programs.reduce((sum, p) => sum + p[name], 0);
+
+/** This year's figures of the vulnerable workers (every funder together), the apparatus apart. */
 function drawFigures(box, v) {
-  const p = v.program;
+  const mine = vulnerable(v);
+  const apparatus = v.programs.filter((p) => p.cohort === 'apparatus');
+  const [allocated, committed, remaining] = ['budgetAllocated', 'budgetCommitted', 'budgetRemaining'].map((name) => sumOf(mine, name));
+  const terms = mine.length === 1
+    ? t('village.programTerms', { months: mine[0].coverageMonths, source: t(`funding.${mine[0].fundingSource}`) })
+    : t('village.fundersOfYear', { count: mine.length, year: v.year, sources: mine.map((p) => p.fundingSource).join(', ') });
   replace(box,
-    figure('workersEnrolled', t('figure.workersEnrolled'), {
+    figure('workersEnrolled', t('figure.coveredToday'), {
       value: v.activeEnrollments, text: count(v.activeEnrollments), ratio: v.activeEnrollments / (v.targetWorkers || 1),
       sub: t('figure.ofTarget', { target: count(v.targetWorkers), percent: percent(v.activeEnrollments, v.targetWorkers) }),
     }),
-    figure('budgetAllocated', t('figure.budgetAllocated'), {
-      value: p?.budgetAllocated ?? 0, text: p ? rupiah(p.budgetAllocated) : t('village.noProgram'), money: true,
-      sub: p ? t('village.programTerms', { months: p.coverageMonths, source: t(`funding.${p.fundingSource}`) }) : t('village.noProgramHint'),
+    figure('budgetAllocated', t('figure.budgetOfYear', { year: v.year }), {
+      value: allocated, text: mine.length ? rupiah(allocated) : t('village.noProgram'), money: true,
+      sub: mine.length ? terms : t('village.noProgramHint'),
     }),
     figure('budgetCommitted', t('figure.budgetCommitted'), {
-      value: p?.budgetCommitted ?? 0, text: rupiah(p?.budgetCommitted ?? 0), money: true, ratio: p ? p.budgetCommitted / (p.budgetAllocated || 1) : 0,
-      sub: p ? t('figure.remaining', { amount: rupiah(p.budgetRemaining) }) : '',
+      value: committed, text: rupiah(committed), money: true, ratio: mine.length ? committed / (allocated || 1) : 0,
+      sub: mine.length ? t('figure.remaining', { amount: rupiah(remaining) }) : '',
     }),
+    figure('endingWithin30Days', t('figure.endingWithin30Days'), {
+      value: v.endingWithin30Days, text: count(v.endingWithin30Days), warn: true,
+      sub: t('figure.endingSub', { percent: percent(v.endingWithin30Days, v.activeEnrollments) }),
+    }),
+    apparatus.length || v.apparatusCovered ? figure('apparatusCovered', t('figure.apparatusCovered'), {
+      value: v.apparatusCovered, text: count(v.apparatusCovered), ratio: v.apparatusCovered / (sumOf(apparatus, 'targetWorkers') || 1),
+      sub: t('figure.ofTarget', { target: count(sumOf(apparatus, 'targetWorkers')), percent: percent(v.apparatusCovered, sumOf(apparatus, 'targetWorkers')) }),
+    }) : null,
     figure('monthlyPremiums', t('figure.monthlyPremiumsTitle'), { value: v.monthlyPremiums, text: rupiah(v.monthlyPremiums), money: true }));
 }
 
 /**
  * Committed and allocated over time, from the history walked back from today's figures (each entry
- * carries its budget change). Without a token the history is closed: the chart shows today only.
+ * carries its budget change). The history does not say which programme an entry moved, so the chart
+ * is of every programme, every year, together. Without a token the history is closed: today only.
  */
 async function drawBudget(box, village, signedIn) {
-  const p = village.program;
-  if (!p) return replace(box, el('p', { class: 'empty' }, t('village.noProgramHint')));
+  const all = allPrograms(village);
+  if (all.length === 0) return replace(box, el('p', { class: 'empty' }, t('village.noProgramHint')));
+  const p = {
+    budgetCommitted: sumOf(all, 'budgetCommitted'), budgetAllocated: sumOf(all, 'budgetAllocated'),
+    openedAt: all.map((x) => x.openedAt).filter(Boolean).sort()[0],
+  };
   let entries = [];
   if (signedIn) {
     try { entries = (await get(`/api/villages/${village.code}/history?limit=500`)).items; } catch { entries = []; }
@@ -131,14 +175,26 @@ async function drawBudget(box, village, signedIn) {
   });
 }
 
+/** The programme paying the current period: 2026 · SD, and the apparatus said as such. */
+const period = (e) => `${e.year} · ${e.fundingSource}${e.cohort === 'apparatus' ? ` · ${t('cohort.apparatus')}` : ''}`;
+
+/** The current period's last day, and the last renewal's when one follows it. */
+function until(e) {
+  const last = e.periods?.at(-1);
+  if (!last || last.coverageEnd <= e.coverageEnd) return date(e.coverageEnd);
+  return h('span', {}, date(e.coverageEnd), h('span', { className: 'renewed-until' }, t('enrollment.renewedUntil', { date: date(last.coverageEnd), year: last.year })));
+}
+
 const enrollmentRow = (e) => [e.name, e.nik, t(`occupation.${e.occupation}`, {}, e.occupation), e.monthlyIncome, e.programs.join('+'),
-  e.monthlyPremium, `${date(e.coverageStart)} – ${date(e.coverageEnd)}`, e.status, e.agentId ?? '', dateTime(e.enrolledAt), e];
+  e.monthlyPremium, date(e.coverageStart), until(e), period(e), e.status, e.agentId ?? '', day(e.enrolledAt), e];
 
 function enrollmentColumns(code, after) {
   return [
     t('column.name'), t('column.nik'), t('column.occupation'),
     { name: t('column.income'), formatter: rupiah }, t('column.programs'), { name: t('column.premium'), formatter: rupiah },
-    t('column.coverage'), { name: t('column.status'), formatter: (s) => t(`enrollment.${s}`) }, t('column.agent'), t('column.enrolledAt'),
+    t('column.coverageStart'), t('column.coverageEnd'), t('column.period'),
+    { name: t('column.status'), formatter: (s) => h('span', { className: `status status-${s}` }, t(`enrollment.${s}`, {}, s)) },
+    t('column.agent'), t('column.enrolledAt'),
     { id: 'withdraw', name: '', sort: false, formatter: (e) => (e.status === 'active' ? withdrawButton(code, e, after) : '') },
   ];
 }
