@@ -33,7 +33,7 @@ public static class VillagesHosting
     public static Task<IAsyncDisposable> StartLocalDatabaseAsync(this IHostApplicationBuilder builder, CancellationToken ct = default)
     {
         using var logging = LoggerFactory.Create(logging => logging.AddConsole());
-        return LocalDatabase.EnsureAsync(builder.Configuration, builder.Environment.ContentRootPath, logging.CreateLogger("Villages.LocalDatabase"), ct);
+        return LocalDatabase.EnsureAsync(builder.Configuration, builder.Environment, logging.CreateLogger("Villages.LocalDatabase"), ct);
     }
 
     /// <summary>
