@@ -90,7 +90,8 @@ public static class VillagesHosting
         builder.UseOrleansClient(client =>
         {
             client.UseClusterTls(configuration);
-            client.Services.AddSchemaMigration(connectionString);
+            // No DDL from a client (a WebApi node): it waits until a silo has applied the schema.
+            client.Services.AddSchemaWait(connectionString);
             client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
             client.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (PostgresConnection.Invariant, connectionString));
             client.Services.AllowStorageExceptions();
@@ -111,7 +112,7 @@ public static class VillagesHosting
         var connectionString = PostgresConnection.Require(configuration);
         silo.Services.AddVillagesSettings(configuration);
         silo.Services.AddVillageRules(configuration);
-        silo.Services.AddSchemaMigration(connectionString);
+        silo.Services.AddSchemaMigration(connectionString, PostgresConnection.Migration(configuration));
         silo.Services.AddSingleton(sp => new NikRegistry(connectionString,
             sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId, sp.GetRequiredService<ILogger<NikRegistry>>()));
         silo.AddAdoNetGrainStorage(StorageProvider.Name, o => (o.Invariant, o.ConnectionString) = (PostgresConnection.Invariant, connectionString));

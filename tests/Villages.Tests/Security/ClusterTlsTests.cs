@@ -1,8 +1,3 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Villages.Silo.Hosting;
 using Villages.Silo.Tls;
 using Villages.Tests.Infrastructure;
 
@@ -15,35 +10,28 @@ namespace Villages.Tests.Security;
 /// </summary>
 public sealed class ClusterTlsTests : IAsyncLifetime
 {
-    private readonly string _clusterId = "tls-" + Guid.NewGuid().ToString("N")[..8];
     private readonly CapturedLogs _siloLogs = new();
     private readonly string _untrusted = Path.Combine(TestPostgres.RootDirectory, $"untrusted-{Guid.NewGuid():N}.pfx");
-    private string _database = null!;
-    private IHost _silo = null!;
+    private Dictionary<string, string?> _settings = null!;
+    private Microsoft.Extensions.Hosting.IHost _silo = null!;
 
     public async Task InitializeAsync()
     {
-        _database = await TestPostgres.CreateDatabaseAsync("tls");
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Production" });
-        builder.Configuration.AddInMemoryCollection(Settings(TestCertificates.Settings));
-        builder.Logging.ClearProviders().AddProvider(_siloLogs);
-        builder.AddVillagesSilo("tls-test-silo");
-        _silo = builder.Build();
-        await _silo.StartAsync();
+        _settings = ClusterNodes.Settings(await TestPostgres.CreateDatabaseAsync("tls"), "tls-" + Guid.NewGuid().ToString("N")[..8]);
+        _silo = await ClusterNodes.StartSiloAsync(_settings, _siloLogs);
     }
 
     public async Task DisposeAsync()
     {
-        await _silo.StopAsync();
-        _silo.Dispose();
-        TestPostgres.Release(_database);
+        await ClusterNodes.StopAsync(_silo);
+        TestPostgres.Release(_settings["ConnectionStrings:Villages"]!);
         File.Delete(_untrusted);
     }
 
     [Fact]
     public async Task A_client_with_the_cluster_certificate_calls_grains()
     {
-        var village = await CallThroughClientAsync(TestCertificates.Settings);
+        var village = await ReadVillageAsync([]);
 
         Assert.Equal("35.10.01.2001", village.Code);
     }
@@ -51,7 +39,7 @@ public sealed class ClusterTlsTests : IAsyncLifetime
     [Fact]
     public async Task A_client_without_a_certificate_reaches_no_grain()
     {
-        var refused = await Record.ExceptionAsync(() => CallThroughClientAsync([new($"{ClusterTlsOptions.Section}:Enabled", "false")]));
+        var refused = await Record.ExceptionAsync(() => ReadVillageAsync([($"{ClusterTlsOptions.Section}:Enabled", "false")]));
 
         Assert.IsType<Orleans.Runtime.Messaging.ConnectionFailedException>(refused);
     }
@@ -61,50 +49,20 @@ public sealed class ClusterTlsTests : IAsyncLifetime
     {
         // Its own self-signed certificate; it trusts the cluster's, so only the silo's refusal can stop it.
         using var cluster = ClusterCertificates.LoadSelfSigned(TestCertificates.SelfSignedPath);
-        var refused = await Record.ExceptionAsync(() => CallThroughClientAsync(
+        var refused = await Record.ExceptionAsync(() => ReadVillageAsync(
         [
-            new($"{ClusterTlsOptions.Section}:SelfSignedPath", _untrusted),
-            new($"{ClusterTlsOptions.Section}:TrustedThumbprints:0", cluster.Thumbprint),
+            ($"{ClusterTlsOptions.Section}:SelfSignedPath", _untrusted),
+            ($"{ClusterTlsOptions.Section}:TrustedThumbprints:0", cluster.Thumbprint),
         ]));
 
         Assert.IsType<Orleans.Runtime.Messaging.ConnectionFailedException>(refused);
         Assert.Contains(_siloLogs.Lines, line => line.Contains("refused a peer presenting CN=villages-cluster", StringComparison.Ordinal));
     }
 
-    /// <summary>A pure cluster client (as a WebApi node is) started with <paramref name="tls"/>, reading one village.</summary>
-    private async Task<Villages.VillageView> CallThroughClientAsync(IEnumerable<KeyValuePair<string, string?>> tls)
+    private Task<VillageView> ReadVillageAsync((string Key, string? Value)[] tls)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Production" });
-        builder.Configuration.AddInMemoryCollection(Settings(tls));
-        // One try: a refused connection is reported at once instead of retried.
-        builder.AddVillagesClient("tls-test-client", client => client.UseConnectionRetryFilter((_, _) => Task.FromResult(false)));
-        using var client = builder.Build();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        try
-        {
-            await client.StartAsync(timeout.Token);
-            return await client.Services.GetRequiredService<IGrainFactory>().GetGrain<IVillageGrain>("35.10.01.2001").GetVillage().WaitAsync(timeout.Token);
-        }
-        finally
-        {
-            await client.StopAsync(CancellationToken.None);
-        }
-    }
-
-    private Dictionary<string, string?> Settings(IEnumerable<KeyValuePair<string, string?>> tls)
-    {
-        var settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Villages"] = _database,
-            ["Villages:Privacy:Secret"] = TestSecrets.Secret,
-            ["Villages:Cluster:ClusterId"] = _clusterId,
-            ["Villages:Cluster:ServiceId"] = _clusterId,
-            ["Villages:Cluster:SiloPort"] = "0",
-            ["Villages:Cluster:GatewayPort"] = "0",
-            ["Villages:Cluster:CoHostSilo"] = "false",
-            ["Orleans:Messaging:ResponseTimeout"] = "00:00:10",
-        };
+        var settings = new Dictionary<string, string?>(_settings);
         foreach (var (key, value) in tls) settings[key] = value;
-        return settings;
+        return ClusterNodes.WithClientAsync(settings, grains => grains.GetGrain<IVillageGrain>("35.10.01.2001").GetVillage());
     }
 }
