@@ -13,6 +13,7 @@ using Villages.Silo.Configuration;
 using Villages.Silo.Postgres;
 using Villages.Silo.Storage;
 using Villages.Silo.Telemetry;
+using Villages.Silo.Tls;
 using Villages.Storage;
 using Villages.Village;
 
@@ -32,7 +33,7 @@ public static class VillagesHosting
     public static Task<IAsyncDisposable> StartLocalDatabaseAsync(this IHostApplicationBuilder builder, CancellationToken ct = default)
     {
         using var logging = LoggerFactory.Create(logging => logging.AddConsole());
-        return LocalDatabase.EnsureAsync(builder.Configuration, builder.Environment.ContentRootPath, logging.CreateLogger("Villages.LocalDatabase"), ct);
+        return LocalDatabase.EnsureAsync(builder.Configuration, builder.Environment, logging.CreateLogger("Villages.LocalDatabase"), ct);
     }
 
     /// <summary>
@@ -54,13 +55,26 @@ public static class VillagesHosting
         configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = Defaults });
     }
 
+    /// <summary>
+    /// Development with no cluster certificate configured: the self-signed one in .data, shared by
+    /// every node started from this clone (scripts/cluster's too), so they trust each other.
+    /// </summary>
+    private static void DefaultToLocalCertificate(this IHostApplicationBuilder builder)
+    {
+        var tls = builder.Configuration.GetSection(ClusterTlsOptions.Section).Get<ClusterTlsOptions>() ?? new();
+        if (!builder.Environment.IsDevelopment() || !tls.Enabled || tls.HasCertificateSource) return;
+        builder.Configuration[$"{ClusterTlsOptions.Section}:{nameof(ClusterTlsOptions.SelfSignedPath)}"] =
+            Path.Combine(LocalDatabase.Folder(builder.Configuration, builder.Environment.ContentRootPath), "cluster-tls.pfx");
+    }
+
     /// <summary>A silo in this process: the grains, membership and grain state in PostgreSQL, telemetry.</summary>
     public static IHostApplicationBuilder AddVillagesSilo(this IHostApplicationBuilder builder, string serviceName)
     {
         AddDefaults(builder.Configuration);
         var configuration = builder.Configuration;
         var cluster = builder.Services.AddVillagesSettings(configuration);
-        builder.UseOrleans(silo => silo.UseVillagesMembership(configuration, cluster).AddVillagesGrains(configuration));
+        builder.DefaultToLocalCertificate();
+        builder.UseOrleans(silo => silo.UseVillagesMembership(configuration, cluster).UseClusterTls(configuration).AddVillagesGrains(configuration));
         builder.Services.AddVillagesTelemetry(configuration, serviceName);
         return builder;
     }
@@ -72,9 +86,12 @@ public static class VillagesHosting
         var configuration = builder.Configuration;
         var cluster = builder.Services.AddVillagesSettings(configuration);
         var connectionString = PostgresConnection.Require(configuration);
+        builder.DefaultToLocalCertificate();
         builder.UseOrleansClient(client =>
         {
-            client.Services.AddSchemaMigration(connectionString);
+            client.UseClusterTls(configuration);
+            // No DDL from a client (a WebApi node): it waits until a silo has applied the schema.
+            client.Services.AddSchemaWait(connectionString);
             client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
             client.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (PostgresConnection.Invariant, connectionString));
             client.Services.AllowStorageExceptions();
@@ -95,7 +112,7 @@ public static class VillagesHosting
         var connectionString = PostgresConnection.Require(configuration);
         silo.Services.AddVillagesSettings(configuration);
         silo.Services.AddVillageRules(configuration);
-        silo.Services.AddSchemaMigration(connectionString);
+        silo.Services.AddSchemaMigration(connectionString, PostgresConnection.Migration(configuration));
         silo.Services.AddSingleton(sp => new NikRegistry(connectionString,
             sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId, sp.GetRequiredService<ILogger<NikRegistry>>()));
         silo.AddAdoNetGrainStorage(StorageProvider.Name, o => (o.Invariant, o.ConnectionString) = (PostgresConnection.Invariant, connectionString));
