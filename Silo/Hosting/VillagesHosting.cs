@@ -115,10 +115,7 @@ public static class VillagesHosting
         silo.Services.AddSchemaMigration(connectionString, PostgresConnection.Migration(configuration));
         silo.Services.AddSingleton(sp => new NikRegistry(connectionString,
             sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId, sp.GetRequiredService<ILogger<NikRegistry>>()));
-        silo.AddAdoNetGrainStorage(StorageProvider.Name, o => (o.Invariant, o.ConnectionString) = (PostgresConnection.Invariant, connectionString));
-        // Orleans' binary serializer: compact, fast and version-tolerant through [Id] and [Alias].
-        silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageProvider.Name)
-            .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+        silo.AddVillagesStorage(configuration, connectionString);
         silo.Services.AllowStorageExceptions();
         silo.AddActivityPropagation();
         silo.AddDashboard(); // the grain statistics the operators' dashboard shows
@@ -192,6 +189,26 @@ public static class VillagesHosting
         services.AddSingleton<PersonalDataProtector>();
         services.AddSingleton<VillageRules>();
         services.AddSingleton<VillageMetrics>();
+    }
+
+    /// <summary>
+    /// Grain storage in PostgreSQL through the ADO.NET provider and the project's own SQL; with group
+    /// commit (the default) its writes go through <see cref="GroupCommitStorage"/>, many grains' in one
+    /// transaction, while reads stay with the provider.
+    /// </summary>
+    private static void AddVillagesStorage(this ISiloBuilder silo, IConfiguration configuration, string connectionString)
+    {
+        var groupCommit = silo.Services.AddValidatedOptions<GroupCommitOptions>(configuration, "Villages:Storage:GroupCommit");
+        var provider = groupCommit.Enabled ? StorageProvider.Name + "-rows" : StorageProvider.Name;
+        silo.AddAdoNetGrainStorage(provider, o => (o.Invariant, o.ConnectionString) = (PostgresConnection.Invariant, connectionString));
+        // Orleans' binary serializer: compact, fast and version-tolerant through [Id] and [Alias].
+        silo.Services.AddOptions<AdoNetGrainStorageOptions>(provider)
+            .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+        if (!groupCommit.Enabled) return;
+        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageProvider.Name, (sp, _) => new GroupCommitStorage(
+            sp.GetRequiredKeyedService<IGrainStorage>(provider), connectionString, sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
+            sp.GetRequiredService<IOptionsMonitor<AdoNetGrainStorageOptions>>().Get(provider).GrainStorageSerializer,
+            groupCommit, sp.GetRequiredService<ILogger<GroupCommitStorage>>()));
     }
 
     private static int FreeIfZero(int port) => port != 0 ? port : LoopbackPort.Free();
