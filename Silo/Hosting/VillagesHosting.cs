@@ -118,6 +118,7 @@ public static class VillagesHosting
             sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId, sp.GetRequiredService<ILogger<NikRegistry>>()));
         silo.AddVillagesStorage(configuration, connectionString);
         silo.Services.AllowStorageExceptions();
+        silo.Services.AddHostedService<MemoryReturn>();
         silo.AddActivityPropagation();
         silo.AddDashboard(); // the grain statistics the operators' dashboard shows
         silo.Services.AddOptions<GrainCollectionOptions>().Configure<IOptions<ActivationOptions>>((o, settings) =>
