@@ -17,6 +17,9 @@ public sealed partial class LocalPostgres
     private string _password = "";
 
     /// <summary>The file that keeps the superuser's password.</summary>
+    /// <summary>The superuser's password, for tools run beside the product (the bench's peers read it as PGPASSWORD).</summary>
+    public string Password => _password;
+
     public string PasswordFile => _options.PasswordFile ?? RequestedDataDirectory + "-password";
 
     private string HbaFile => Path.Combine(DataDirectory, "pg_hba.conf");
