@@ -84,6 +84,7 @@ public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = nul
             ["Villages:RateLimit:PerCallerPerSecond"] = "100000",
             ["Villages:RateLimit:AnonymousPerSecond"] = "100000",
         });
+        builder.Configuration.AddInMemoryCollection(TestCertificates.Settings);
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders().AddProvider(Logs);
