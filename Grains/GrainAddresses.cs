@@ -11,6 +11,9 @@ public static class GrainAddresses
 
     public static IRegionGrain Region(this IGrainFactory grains, string code) => Get<IRegionGrain>(grains, code);
 
+    /// <summary>A regency's PERISAI agents: asked by every enrolment that names an agent.</summary>
+    public static IAgentRegistryGrain AgentRegistry(this IGrainFactory grains, string regency) => Get<IAgentRegistryGrain>(grains, regency);
+
     private static T Get<T>(IGrainFactory grains, string key) where T : IGrainWithStringKey
     {
         var resolved = Types<T>.Resolved ??= Resolve<T>(grains);

@@ -52,6 +52,7 @@ public static class WebApiSetup
         app.MapRenewalEndpoints();
         app.MapMoneyEndpoints();
         app.MapReconciliationEndpoints();
+        app.MapAgentEndpoints();
         app.MapProgressEndpoints();
         return app;
     }

@@ -36,7 +36,7 @@ public static class ProgressEndpoints
             .WithSummary("Villages with contributions in arrears, the most owed first (a regency's whole list).")
             .Produces<ArrearsJson>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(503);
         progress.MapGet("/{region}/agents", Agents).WithName("getAgents")
-            .WithSummary("PERISAI agents' results in the region: active enrolments and monthly premiums, best first.")
+            .WithSummary("PERISAI agents' results in the region: active enrolments, monthly premiums and contributions collected (the commission's base), best first.")
             .Produces<AgentJson[]>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(503);
     }
 
@@ -129,7 +129,7 @@ public static class ProgressEndpoints
     {
         if (!TryPage(null, limit, out _, out var take)) return Problems.Result(ProblemType.InvalidQuery, $"limit is from 1 to {MaximumPage}.", context);
         var snapshot = await feed.GetAsync(target.Region, context.RequestAborted);
-        return TypedResults.Ok(snapshot.Progress.Figures.TopAgents.Take(take).Select(static a => new AgentJson(a.AgentId, a.Enrollments, a.MonthlyPremiums)).ToArray());
+        return TypedResults.Ok(snapshot.Progress.Figures.TopAgents.Take(take).Select(ProgressMapping.Agent).ToArray());
     }
 
     private static bool TryPage(string? offset, string? limit, out int from, out int take)

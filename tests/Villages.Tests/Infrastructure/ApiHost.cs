@@ -147,6 +147,14 @@ public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = nul
 
     public Task<HttpResponseMessage> Enroll(string code, object body) => Http.PostAsJsonAsync($"/api/villages/{code}/enrollments", body);
 
+    /// <summary>Registers a PERISAI agent for a regency or district (as a national admin): while active, enrolments there may name it.</summary>
+    public async Task RegisterAgentAsync(string code, string region, string status = "active", string name = "Agen Uji")
+    {
+        using var admin = ClientFor(Token("test-admin", [WebSecurity.Roles.NationalAdmin]));
+        var response = await admin.PutAsJsonAsync($"/api/agents/{code}", new { name, region, status });
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"PUT /api/agents/{code}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
     public static object Body(EnrollmentRequest w) => new
     {
         nik = w.Nik, name = w.Name, occupation = w.Occupation, monthlyIncome = w.MonthlyIncome,

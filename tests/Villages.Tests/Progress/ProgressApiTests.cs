@@ -113,6 +113,7 @@ public sealed class ProgressApiTests(ProgressApiFixture api)
         var (v0, v1) = (district.Children[0].Code, district.Children[1].Code);
         await api.OpenAsync(v0, 20);
         await api.OpenAsync(v1, 20);
+        foreach (var agent in new[] { "PERISAI-A", "PERISAI-B", "PERISAI-C", "PERISAI-D" }) await api.Host.RegisterAgentAsync(agent, "52.01");
         await api.EnrollManyAsync(v0, 2, "PERISAI-A");
         await api.EnrollManyAsync(v1, 1, "PERISAI-A");
         await api.EnrollManyAsync(v1, 3, "PERISAI-B", income: 2_000_000);   // as many, more premiums: before A
