@@ -18,6 +18,9 @@ namespace Villages.Silo.Storage;
 /// </summary>
 public sealed partial class GroupCommitStorage : IGrainStorage, IAsyncDisposable
 {
+    /// <summary>Traces of flushes: each a child of its first write's trace, linked to the others', so one enrolment is still one trace down to PostgreSQL.</summary>
+    public const string ActivitySourceName = "Villages.Storage";
+    private static readonly System.Diagnostics.ActivitySource Activities = new(ActivitySourceName);
     private const string WriteSql = "SELECT orleansstorage_write($1, $2, $3, $4, $5, $6, $7)";
     private readonly IGrainStorage _reads;
     private readonly NpgsqlDataSource _db;
@@ -44,7 +47,8 @@ public sealed partial class GroupCommitStorage : IGrainStorage, IAsyncDisposable
     {
         var key = RowKey.Of(grainId);
         int? version = string.IsNullOrWhiteSpace(grainState.ETag) ? null : int.Parse(grainState.ETag, CultureInfo.InvariantCulture);
-        var pending = new PendingWrite(stateName, key, version, _serializer.Serialize(grainState.State).ToArray());
+        var pending = new PendingWrite(stateName, key, version, _serializer.Serialize(grainState.State).ToArray(),
+            System.Diagnostics.Activity.Current?.Context ?? default);
         if (!_writes.Writer.TryWrite(pending)) throw new ObjectDisposedException(nameof(GroupCommitStorage));
         var written = await pending.Done.Task.ConfigureAwait(false);
         if (written is null)
@@ -86,6 +90,10 @@ public sealed partial class GroupCommitStorage : IGrainStorage, IAsyncDisposable
     /// <summary>One transaction for the batch; each write's answer once it is committed.</summary>
     private async Task FlushAsync(List<PendingWrite> batch)
     {
+        var traced = batch.Where(static w => w.Trace != default).ToList();
+        using var activity = traced.Count == 0 ? null : Activities.StartActivity("grain storage flush", System.Diagnostics.ActivityKind.Internal,
+            traced[0].Trace, links: [.. traced.Skip(1).Select(static w => new System.Diagnostics.ActivityLink(w.Trace))]);
+        activity?.SetTag("villages.storage.writes", batch.Count);
         await using var connection = await _db.OpenConnectionAsync().ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
         await using var command = new NpgsqlBatch(connection, transaction);
@@ -118,7 +126,7 @@ public sealed partial class GroupCommitStorage : IGrainStorage, IAsyncDisposable
         for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(versions[i]);
     }
 
-    private sealed record PendingWrite(string StateName, RowKey Key, int? Version, byte[] Payload)
+    private sealed record PendingWrite(string StateName, RowKey Key, int? Version, byte[] Payload, System.Diagnostics.ActivityContext Trace)
     {
         public TaskCompletionSource<int?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
