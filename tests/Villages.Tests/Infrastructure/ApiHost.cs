@@ -40,6 +40,29 @@ public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = nul
     public string ConnectionString { get; private set; } = null!;
     public CapturedLogs Logs { get; } = new();
     public List<Activity> Spans { get; } = [];
+
+    /// <summary>
+    /// The spans exported so far. The exporter appends from its own thread (group commit flushes
+    /// end spans in the background): a copy that meets an append is taken again.
+    /// </summary>
+    public IReadOnlyList<Activity> SpansSoFar()
+    {
+        while (true)
+        {
+            try
+            {
+                return [.. Spans];
+            }
+            catch (ArgumentException)
+            {
+                // the list grew while it was copied
+            }
+            catch (InvalidOperationException)
+            {
+                // likewise
+            }
+        }
+    }
     public IServiceProvider Services => _app!.Services;
 
     /// <summary>The service's own OpenAPI document, read once when it first starts.</summary>
