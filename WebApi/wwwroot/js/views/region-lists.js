@@ -1,8 +1,8 @@
 // The lists under a region's figures: villages lagging behind (or not started), the PERISAI agents,
 // and the BPJS collective-registration export of a district or regency.
 import { t } from '../i18n.js';
-import { el, replace, section, problemBox, notice } from '../ui.js';
-import { get, download } from '../api.js';
+import { el, replace, section, problemBox, downloadButton } from '../ui.js';
+import { get } from '../api.js';
 import { count, rupiah } from '../format.js';
 import { localTable, remoteTable, link } from '../tables.js';
 
@@ -65,16 +65,6 @@ export function exportPanel(code, name) {
   const slot = el('div', { class: 'slot' });
   return section(t('export.title'),
     el('p', { class: 'hint' }, t('export.regionHint', { name })),
-    el('button', {
-      type: 'button', class: 'button', id: 'export-region',
-      onclick: async () => {
-        try {
-          const file = await download(`/api/regions/${code}/enrollments/export`, `bpu-kolektif-${code}.csv`);
-          replace(slot, notice(t('export.saved', { file })));
-        } catch (problem) {
-          replace(slot, problemBox(problem));
-        }
-      },
-    }, t('export.button')),
+    downloadButton({ id: 'export-region', text: t('export.button'), path: `/api/regions/${code}/enrollments/export`, file: `bpu-kolektif-${code}.csv`, slot }),
     slot);
 }
