@@ -109,10 +109,13 @@ export function uploadForm(code, refresh) {
   return el('div', {}, upload, results);
 }
 
+/** The village's BPJS collective file (NIKs in full): every active worker, or only the changes since its last export. */
 export function exportButton(code) {
   const slot = el('div', { class: 'slot' });
   return el('div', { class: 'export' },
-    downloadButton({ id: 'export-village', text: t('export.villageButton'), path: `/api/villages/${code}/enrollments/export`, file: `bpu-kolektif-${code}.csv`, slot, quiet: true }),
+    el('div', { class: 'actions' },
+      downloadButton({ id: 'export-village', text: t('export.villageButton'), path: `/api/villages/${code}/enrollments/export`, file: `bpu-kolektif-${code}.csv`, slot, quiet: true }),
+      downloadButton({ id: 'export-village-changes', text: t('export.villageChanges'), path: `/api/villages/${code}/enrollments/export?changes=true`, file: `bpu-perubahan-${code}.csv`, slot, quiet: true })),
     slot);
 }
 
