@@ -184,6 +184,8 @@ const dictionary = {
     'arrears.title': 'Desa menunggak iuran', 'arrears.hint': 'Tunggakan terbesar lebih dulu. Klik desa untuk melihat bulan-bulannya.',
     'export.changes': 'Unduh perubahan saja (CSV)',
     'export.changesHint': 'Hanya pekerja baru, diperpanjang atau berakhir sejak ekspor terakhir wilayah ini (kolom Perubahan).',
+    'problemCode.invalid-agent': 'Data agen PERISAI tidak sah', 'problemCode.agent-not-found': 'Agen PERISAI tidak ditemukan',
+    'problemCode.agent-not-registered': 'Agen PERISAI tidak terdaftar untuk wilayah desa ini', 'problemCode.agent-inactive': 'Agen PERISAI tidak aktif',
     'problemCode.invalid-payment': 'Pembayaran tidak dapat dicatat', 'problemCode.payment-conflict': 'Nomor referensi sudah tercatat dengan rincian lain',
     'problemDetail.payment-conflict': 'Satu referensi dicatat sekali. Untuk transfer baru, pakai referensi transfer itu sendiri.',
     'problemField.invalid-payment.reference': 'Isi nomor referensi transfer (SP2D), paling banyak 64 karakter.',
