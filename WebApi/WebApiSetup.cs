@@ -20,7 +20,11 @@ public static class WebApiSetup
         else builder.AddVillagesClient("villages-webapi", client => client.AddClusterConnectionStatusObserver<ClusterChangeObserver>());
         builder.AddVillagesAuth();
         builder.Services.AddVillagesRateLimiting(configuration);
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = ImportEndpoints.BodyLimit);
+        builder.Services.AddVillagesForwardedHeaders(configuration);
+        builder.Services.AddValidatedOptions<LimitOptions>(configuration, LimitOptions.Section);
+        builder.Services.AddSingleton<StreamSlots>();
+        // Each endpoint that reads a body sets its own limit (BodyLimit); this is for a body nobody declared.
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = BodyLimit.Undeclared);
         builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ErrorHandler>();
@@ -36,6 +40,7 @@ public static class WebApiSetup
 
     public static WebApplication UseVillagesWebApi(this WebApplication app)
     {
+        app.UseVillagesForwardedHeaders();
         app.UseSecurityHeaders();
         app.UseResponseCompression();
         app.UseExceptionHandler();

@@ -19,7 +19,7 @@ namespace Villages.Tests.Infrastructure;
 /// (<see cref="OpenApiContract"/>), so no API test passes on behaviour the document does not describe.
 /// </summary>
 /// <param name="clock">The domain clock the test moves (WIB days, coverage, budget years); the system's when null.</param>
-public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = null, string environment = "Development", TimeProvider? clock = null) : IAsyncLifetime
+public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = null, string environment = "Development", TimeProvider? clock = null) : IAsyncLifetime, IAsyncDisposable
 {
     private WebApplication? _app;
 
@@ -42,6 +42,9 @@ public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = nul
     public List<Activity> Spans { get; } = [];
     public IServiceProvider Services => _app!.Services;
 
+    /// <summary>The grains of the co-hosted silo, for a test that sets a scene the API cannot (a job's slot held).</summary>
+    public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
+
     /// <summary>The service's own OpenAPI document, read once when it first starts.</summary>
     public OpenApiContract Contract { get; private set; } = null!;
 
@@ -57,6 +60,8 @@ public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = nul
         await StopAsync();
         await StartAsync();
     }
+
+    ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
 
     public async Task DisposeAsync()
     {
