@@ -23,6 +23,7 @@ public static class WebApiSetup
         builder.Services.AddVillagesForwardedHeaders(configuration);
         builder.Services.AddValidatedOptions<LimitOptions>(configuration, LimitOptions.Section);
         builder.Services.AddSingleton<StreamSlots>();
+        builder.AddManagementPort();
         // Each endpoint that reads a body sets its own limit (BodyLimit); this is for a body nobody declared.
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = BodyLimit.Undeclared);
         builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
@@ -41,6 +42,7 @@ public static class WebApiSetup
     public static WebApplication UseVillagesWebApi(this WebApplication app)
     {
         app.UseVillagesForwardedHeaders();
+        app.UseManagementPort();
         app.UseSecurityHeaders();
         app.UseResponseCompression();
         app.UseExceptionHandler();

@@ -28,7 +28,7 @@ public sealed class NoNikInTelemetryTests(ApiFixture api)
         var list = await (await api.Http.GetAsync($"/api/villages/{code}/enrollments")).Json();
         var id = list.GetProperty("items")[0].GetProperty("enrollmentId").GetString();
         await api.Http.DeleteAsync($"/api/villages/{code}/enrollments/{id}");
-        var metrics = await api.Http.GetStringAsync("/metrics");
+        var metrics = await api.Host.Management.GetStringAsync("/metrics");
         await Task.Delay(500); // let the last spans end
 
         var spans = api.Host.Spans.ToList().Select(Describe);

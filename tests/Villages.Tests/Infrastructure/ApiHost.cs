@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry.Trace;
 using Villages.WebApi;
 using Villages.WebApi.Auth;
+using Villages.WebApi.Operations;
 using WebSecurity = Villages.WebApi.Security;
 
 namespace Villages.Tests.Infrastructure;
@@ -35,6 +36,9 @@ public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = nul
 
     /// <summary>No token at all.</summary>
     public HttpClient Anonymous { get; private set; } = null!;
+
+    /// <summary>No token, on the management port (/health/*, /metrics), which the OpenAPI document does not describe.</summary>
+    public HttpClient Management { get; private set; } = null!;
 
     public Uri BaseAddress { get; private set; } = null!;
     public string ConnectionString { get; private set; } = null!;
@@ -88,6 +92,8 @@ public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = nul
             // Test clients hammer the API from one address and one token: budgets far above their pace.
             ["Villages:RateLimit:PerCallerPerSecond"] = "100000",
             ["Villages:RateLimit:AnonymousPerSecond"] = "100000",
+            ["Villages:Operations:Port"] = "0",
+            ["Villages:Operations:Address"] = "127.0.0.1",
         });
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -98,7 +104,9 @@ public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = nul
         _app = builder.Build();
         _app.UseVillagesWebApi();
         await _app.StartAsync();
-        BaseAddress = new Uri(_app.Urls.First());
+        var management = _app.Services.GetRequiredService<ManagementEndpoint>();
+        BaseAddress = new Uri(_app.Urls.First(url => new Uri(url).Port != management.Port));
+        Management = new HttpClient { BaseAddress = new Uri(management.Url) };
         if (Contract is null)
         {
             using var plain = new HttpClient { BaseAddress = BaseAddress };
@@ -142,6 +150,7 @@ public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = nul
         if (_app is null) return;
         Http.Dispose();
         Anonymous.Dispose();
+        Management.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
         _app = null;

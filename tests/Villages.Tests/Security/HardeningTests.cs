@@ -67,7 +67,7 @@ public sealed class HostOptionsTests
             Assert.NotNull(limited[0].Headers.RetryAfter);
             await limited[0].Problem(429, "rate-limited");
             Assert.Equal(HttpStatusCode.OK, (await host.Http.GetAsync("/api/progress")).StatusCode);   // a signed-in caller has its own budget
-            Assert.Equal(HttpStatusCode.OK, (await host.Anonymous.GetAsync("/health/live")).StatusCode); // probes are never limited
+            Assert.Equal(HttpStatusCode.OK, (await host.Management.GetAsync("/health/live")).StatusCode); // probes are never limited
         }
         finally
         {
