@@ -26,6 +26,7 @@ public static class WebApiSetup
         builder.AddManagementPort();
         // Each endpoint that reads a body sets its own limit (BodyLimit); this is for a body nobody declared.
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = BodyLimit.Undeclared);
+        builder.Services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
         builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ErrorHandler>();
@@ -43,6 +44,8 @@ public static class WebApiSetup
     {
         app.UseVillagesForwardedHeaders();
         app.UseManagementPort();
+        // Over HTTPS (as a configured proxy says, or Kestrel's own): browsers keep to HTTPS for a year.
+        if (!app.Environment.IsDevelopment()) app.UseHsts();
         app.UseSecurityHeaders();
         app.UseResponseCompression();
         app.UseExceptionHandler();

@@ -1,16 +1,22 @@
+using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
+using Microsoft.IdentityModel.Tokens;
 using Villages.Tests.Api;
 using Villages.Tests.Infrastructure;
+using Villages.WebApi.Auth;
 using Villages.WebApi.Security;
 
 namespace Villages.Tests.Security;
 
 /// <summary>
 /// Hosts of their own, configured as a deployment would be: proxies in front (forwarded headers from
-/// configured proxies only), small limits.
+/// configured proxies only), production (no token issuer, no demo, HSTS), small limits.
 /// </summary>
 public sealed class DeploymentTests
 {
+    private const string Batu = "35.79"; // Kota Batu: 24 villages, quick for the demo to open
+
     [Fact]
     public async Task Behind_a_configured_proxy_each_client_has_its_own_budget_and_streams()
     {
@@ -55,6 +61,79 @@ public sealed class DeploymentTests
         var answers = await Task.WhenAll(Enumerable.Range(1, 20).Select(i => GetAs(host.Anonymous, $"198.51.100.{i}")));
         Assert.True(answers.Count(static a => a.StatusCode == HttpStatusCode.OK) < 10, "forwarded addresses were believed");
         await answers.First(static a => a.StatusCode == HttpStatusCode.TooManyRequests).Problem(429, "rate-limited");
+    }
+
+    /// <summary>Replaces a test whose "writes need a real token" was shown with no token at all, which could not fail.</summary>
+    [Fact]
+    public async Task In_production_with_the_flags_on_there_is_no_token_issuer_no_demo_and_no_development_token_counts()
+    {
+        var flags = new Dictionary<string, string?>
+        {
+            ["Villages:Auth:DevelopmentTokens:Enabled"] = "true",
+            ["Villages:Demo:Enabled"] = "true",
+            ["Villages:Demo:Regency"] = Batu,
+            ["Villages:Demo:EnrollmentsPerSecond"] = "20",
+            ["Villages:ForwardedHeaders:KnownProxies:0"] = "127.0.0.1",
+        };
+        // The same settings in Development: the issuer answers, the token works, the demo opens programmes within seconds.
+        var demoTook = Stopwatch.StartNew();
+        await using (var development = await StartAsync(flags))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await development.Anonymous.PostAsJsonAsync("/dev/tokens", new { subject = "x", roles = new[] { "village-operator" } })).StatusCode);
+            using var client = development.ClientFor(MintWithTheDevelopmentKey());
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/villages/35.10.01.2001/history")).StatusCode);
+            await DemoOpenedProgrammesAsync(development);
+            Assert.Null(Hsts(await Over(development, "https")));
+        }
+        demoTook.Stop();
+
+        await using var production = await StartAsync(flags, "Production");
+        await (await production.Anonymous.PostAsJsonAsync("/dev/tokens", new { subject = "x", roles = new[] { "village-operator" } })).Problem(404, "not-found");
+        Assert.False((await (await production.Anonymous.GetAsync("/api/about")).Json()).GetProperty("developmentTokens").GetBoolean());
+        using (var client = production.ClientFor(MintWithTheDevelopmentKey()))
+        {
+            await (await client.GetAsync("/api/villages/35.10.01.2001/history")).Problem(401, "unauthenticated");
+            await (await client.PutAsJsonAsync("/api/villages/35.10.01.2001/program", new { budgetAllocated = 1_000_000 })).Problem(401, "unauthenticated");
+        }
+        // Twice as long as the demo needed in Development, and not one programme.
+        await Task.Delay(demoTook.Elapsed + TimeSpan.FromSeconds(2));
+        var batu = await (await production.Anonymous.GetAsync($"/api/progress/{Batu}")).Json();
+        Assert.Equal(0, batu.GetProperty("totals").GetProperty("villagesWithProgram").GetInt32());
+        Assert.Contains(production.Logs.Lines, l => l.Contains("Villages:Demo:Enabled is ignored in the Production environment", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task In_production_a_response_over_https_carries_hsts()
+    {
+        await using var production = await StartAsync(new() { ["Villages:ForwardedHeaders:KnownProxies:0"] = "127.0.0.1" }, "Production");
+        Assert.Equal("max-age=31536000", Hsts(await Over(production, "https")));
+        Assert.Null(Hsts(await Over(production, "http")));
+    }
+
+    private static string? Hsts(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("Strict-Transport-Security", out var values) ? values.Single() : null;
+
+    private static async Task<HttpResponseMessage> Over(ApiHost host, string scheme)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/progress");
+        request.Headers.Host = "villages.example"; // HSTS is never sent to localhost
+        request.Headers.Add("X-Forwarded-Proto", scheme);
+        return await host.Anonymous.SendAsync(request);
+    }
+
+    private static string MintWithTheDevelopmentKey() =>
+        new DevelopmentTokenIssuer(new SymmetricSecurityKey(Convert.FromBase64String(TestSecrets.Secret)), new AuthOptions(), TimeProvider.System)
+            .Mint("national", [Roles.NationalMonitor], ["ID"]);
+
+    private static async Task DemoOpenedProgrammesAsync(ApiHost host)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var batu = await (await host.Anonymous.GetAsync($"/api/progress/{Batu}")).Json();
+            if (batu.GetProperty("totals").GetProperty("villagesWithProgram").GetInt32() > 0) return;
+            Assert.True(attempt < 600, "the demo opened no programme within a minute in Development");
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>Requests from one forwarded client until its budget (one a second) is spent.</summary>
