@@ -11,20 +11,26 @@ public static class GrainAddresses
 
     public static IRegionGrain Region(this IGrainFactory grains, string code) => Get<IRegionGrain>(grains, code);
 
+    /// <summary>A regency's PERISAI agents: asked by every enrolment that names an agent.</summary>
+    public static IAgentRegistryGrain AgentRegistry(this IGrainFactory grains, string regency) => Get<IAgentRegistryGrain>(grains, regency);
+
     private static T Get<T>(IGrainFactory grains, string key) where T : IGrainWithStringKey
     {
-        var (type, interfaceType) = Types<T>.Resolved ??= Resolve<T>(grains);
-        return (T)grains.GetGrain(GrainId.Create(type, key), interfaceType);
+        var resolved = Types<T>.Resolved ??= Resolve<T>(grains);
+        return (T)grains.GetGrain(GrainId.Create(resolved.Type, key), resolved.Interface);
     }
 
-    private static (GrainType, GrainInterfaceType) Resolve<T>(IGrainFactory grains) where T : IGrainWithStringKey
+    private static Resolved Resolve<T>(IGrainFactory grains) where T : IGrainWithStringKey
     {
         var sample = (GrainReference)(object)grains.GetGrain<T>("-");
-        return (sample.GrainId.Type, sample.InterfaceType);
+        return new Resolved(sample.GrainId.Type, sample.InterfaceType);
     }
+
+    /// <summary>A class, not a struct: its reference is published whole, so a concurrent first call never reads half of it.</summary>
+    private sealed record Resolved(GrainType Type, GrainInterfaceType Interface);
 
     private static class Types<T>
     {
-        public static (GrainType, GrainInterfaceType)? Resolved;
+        public static Resolved? Resolved;
     }
 }

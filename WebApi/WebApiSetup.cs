@@ -62,6 +62,7 @@ public static class WebApiSetup
         app.MapRenewalEndpoints();
         app.MapMoneyEndpoints();
         app.MapReconciliationEndpoints();
+        app.MapAgentEndpoints();
         app.MapProgressEndpoints();
         return app;
     }

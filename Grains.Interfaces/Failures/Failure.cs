@@ -29,6 +29,14 @@ public enum FailureCode
     InvalidPayment,
     /// <summary>A payment reference recorded before with another date, months or amount.</summary>
     PaymentConflict,
+    /// <summary>A PERISAI agent record that cannot be registered: its code, name, region or status.</summary>
+    InvalidAgent,
+    /// <summary>No PERISAI agent registered under that code.</summary>
+    AgentNotFound,
+    /// <summary>An enrolment names an agent not registered for a region containing the village.</summary>
+    AgentNotRegistered,
+    /// <summary>An enrolment names an agent who is registered but inactive.</summary>
+    AgentInactive,
 }
 
 /// <summary>
@@ -68,6 +76,10 @@ public static class FailureCodes
         FailureCode.InvalidDate => "invalid-date",
         FailureCode.InvalidPayment => "invalid-payment",
         FailureCode.PaymentConflict => "payment-conflict",
+        FailureCode.InvalidAgent => "invalid-agent",
+        FailureCode.AgentNotFound => "agent-not-found",
+        FailureCode.AgentNotRegistered => "agent-not-registered",
+        FailureCode.AgentInactive => "agent-inactive",
         _ => "unknown",
     };
 }

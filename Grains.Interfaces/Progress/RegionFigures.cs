@@ -2,12 +2,23 @@ using System.Collections.Immutable;
 
 namespace Villages;
 
-/// <summary>A PERISAI agent's results in a region: workers covered today through them and their monthly premiums.</summary>
+/// <summary>
+/// A PERISAI agent's results in a region: workers covered today through them and their monthly
+/// premiums, and the contributions collected for every worker they enrolled (their commission's base).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Villages.AgentResult")]
 public sealed record AgentResult(
     [property: Id(0)] string AgentId,
     [property: Id(1)] int Enrollments,
-    [property: Id(2)] long MonthlyPremiums);
+    [property: Id(2)] long MonthlyPremiums,
+    [property: Id(3)] long ContributionsCollected = 0)
+{
+    public AgentResult Add(AgentResult other) => this with
+    {
+        Enrollments = Enrollments + other.Enrollments, MonthlyPremiums = MonthlyPremiums + other.MonthlyPremiums,
+        ContributionsCollected = ContributionsCollected + other.ContributionsCollected,
+    };
+}
 
 /// <summary>A village behind this year's target: how many workers it still lacks.</summary>
 [GenerateSerializer, Immutable, Alias("Villages.LaggingVillage")]

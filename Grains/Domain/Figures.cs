@@ -20,12 +20,13 @@ public static partial class Figures
     {
         var projected = ledger.Projected.ToList();
         var statements = Statements(ledger, projected);
+        var collected = AgentContributions.ByAgent(projected, statements); // once: it does not move with the day
         var coverageDays = ChangeDates(ledger, projected, today);
-        var later = coverageDays.Select(day => new DatedFigures(day, Current(code, ledger, projected, statements, day, options))).ToImmutableArray();
+        var later = coverageDays.Select(day => new DatedFigures(day, Current(code, ledger, projected, statements, collected, day, options))).ToImmutableArray();
         var (workers, apparatus) = Ends(ledger, today);
         return new ChildReport
         {
-            Code = code, Figures = OfVillage(code, ledger, projected, statements, today, options), Version = version, Later = later,
+            Code = code, Figures = OfVillage(code, ledger, projected, statements, collected, today, options), Version = version, Later = later,
             WorkersEnding = workers, ApparatusEnding = apparatus, MoneyLater = MoneyTimeline(projected, statements, today, coverageDays),
         };
     }
@@ -34,12 +35,13 @@ public static partial class Figures
     public static RegionFigures OfVillage(string code, VillageLedger ledger, DateOnly day, FigureOptions options)
     {
         var projected = ledger.Projected.ToList();
-        return OfVillage(code, ledger, projected, Statements(ledger, projected), day, options);
+        var statements = Statements(ledger, projected);
+        return OfVillage(code, ledger, projected, statements, AgentContributions.ByAgent(projected, statements), day, options);
     }
 
     private static RegionFigures OfVillage(string code, VillageLedger ledger, List<Enrollment> projected, Dictionary<ProgramKey, ProgrammeDues> statements,
-        DateOnly day, FigureOptions options) =>
-        Current(code, ledger, projected, statements, day, options) with
+        Dictionary<string, long> collected, DateOnly day, FigureOptions options) =>
+        Current(code, ledger, projected, statements, collected, day, options) with
         {
             EnrollmentsPerDay = ledger.EnrolledPerDay.Where(d => d.Key >= day.AddDays(1 - options.DaysKept) && d.Key <= day).ToImmutableSortedDictionary(),
             Years = YearsOf(ledger, Cohort.Vulnerable),
@@ -95,12 +97,7 @@ public static partial class Figures
             {
                 if (day >= firstDay && day <= today) days[day] = days.GetValueOrDefault(day) + count;
             }
-            foreach (var a in f.TopAgents)
-            {
-                agents[a.AgentId] = agents.TryGetValue(a.AgentId, out var seen)
-                    ? seen with { Enrollments = seen.Enrollments + a.Enrollments, MonthlyPremiums = seen.MonthlyPremiums + a.MonthlyPremiums }
-                    : a;
-            }
+            foreach (var a in f.TopAgents) agents[a.AgentId] = agents.TryGetValue(a.AgentId, out var seen) ? seen.Add(a) : a;
             lagging.AddRange(f.MostLagging);
             inArrears.AddRange(f.MostInArrears);
             AddYears(years, f.Years);
@@ -126,7 +123,7 @@ public static partial class Figures
 
     /// <summary>The figures that move with the day: this year's programmes, the workers covered that day, the money.</summary>
     private static RegionFigures Current(string code, VillageLedger ledger, List<Enrollment> projected, Dictionary<ProgramKey, ProgrammeDues> statements,
-        DateOnly day, FigureOptions options)
+        Dictionary<string, long> collected, DateOnly day, FigureOptions options)
     {
         var covered = projected.Select(e => (Enrollment: e, Block: e.CoveringOn(day))).Where(static c => c.Block is not null).ToList();
         var vulnerable = covered.Where(static c => c.Block!.Program.Cohort == Villages.Cohort.Vulnerable).ToList();
@@ -142,8 +139,7 @@ public static partial class Figures
                 [.. covered.Where(static c => c.Block!.Program.Cohort == Villages.Cohort.Apparatus)]) with { Money = apparatusMoney },
             Occupations = vulnerable.GroupBy(static c => c.Enrollment.Occupation, StringComparer.Ordinal)
                 .ToImmutableSortedDictionary(static g => g.Key, static g => g.Count(), StringComparer.Ordinal),
-            TopAgents = Top(vulnerable.Where(static c => c.Enrollment.AgentId is not null).GroupBy(static c => c.Enrollment.AgentId!, StringComparer.Ordinal)
-                .Select(static g => new AgentResult(g.Key, g.Count(), g.Sum(static c => c.Block!.MonthlyPremium))), options.TopAgents),
+            TopAgents = Top(Agents(vulnerable, collected), options.TopAgents),
             MostLagging = lagging,
             MostInArrears = InArrears(code, workersMoney, apparatusMoney),
         };
@@ -235,6 +231,18 @@ public static partial class Figures
                 BudgetAllocated = s.BudgetAllocated + y.BudgetAllocated, BudgetCommitted = s.BudgetCommitted + y.BudgetCommitted,
             };
         }
+    }
+
+    /// <summary>
+    /// Agents' results on a day: workers covered through them that day and their premiums, and what
+    /// was collected for every worker they enrolled (also those whose coverage has ended).
+    /// </summary>
+    private static IEnumerable<AgentResult> Agents(List<(Enrollment Enrollment, CoverageBlock? Block)> covered, Dictionary<string, long> collected)
+    {
+        var results = covered.Where(static c => c.Enrollment.AgentId is not null).GroupBy(static c => c.Enrollment.AgentId!, StringComparer.Ordinal)
+            .ToDictionary(static g => g.Key, static g => new AgentResult(g.Key, g.Count(), g.Sum(static c => c.Block!.MonthlyPremium)), StringComparer.Ordinal);
+        foreach (var (agent, amount) in collected) results[agent] = (results.GetValueOrDefault(agent) ?? new AgentResult(agent, 0, 0)) with { ContributionsCollected = amount };
+        return results.Values;
     }
 
     private static ImmutableArray<AgentResult> Top(IEnumerable<AgentResult> agents, int keep) =>

@@ -129,10 +129,11 @@ internal sealed partial class VillageGrain(
                 outcomes[i] = Reject(invalid);
             }
         }
+        var agents = new Dictionary<string, Failure?>(StringComparer.Ordinal); // each agent asked about once per batch
         // The same worker twice in one batch: later rows go in a later round, after the earlier landed.
         foreach (var round in rows.GroupBy(static r => r.Id).SelectMany(static g => g.Select((row, n) => (row, n))).GroupBy(static x => x.n).Select(static g => g.Select(x => x.row).ToList()))
         {
-            await _inFlight.OneAtATime(round.Select(static r => r.Id), () => EnrollRoundAsync(round, actor, outcomes));
+            await _inFlight.OneAtATime(round.Select(static r => r.Id), () => EnrollRoundAsync(round, actor, outcomes, agents));
         }
         return outcomes;
     }
@@ -185,15 +186,20 @@ internal sealed partial class VillageGrain(
 
     public Task<CoverageAnswer?> CoverageOn(string nikKey, DateOnly day) => Task.FromResult(VillageQueries.CoverageOn(_ledger, Code, nikKey, day));
 
-    private async Task<int> EnrollRoundAsync(List<Row> round, Actor actor, EnrollmentOutcome[] outcomes)
+    private async Task<int> EnrollRoundAsync(List<Row> round, Actor actor, EnrollmentOutcome[] outcomes, Dictionary<string, Failure?> agents)
     {
+        var agentRefusals = await AgentRefusalsAsync(round, agents); // before any money is reserved
         var now = clock.GetUtcNow();
         var today = CoverageCalendar.LocalDate(now);
         var planned = new List<(int Index, EnrollmentChange Change)>();
         foreach (var row in round)
         {
             var explicitProgramme = row.Request.Year is not null || row.Request.FundingSource is not null || row.Request.Cohort is not null;
-            if (!TryProgramme(row, today, explicitProgramme, out var program, out var refused)
+            if (agentRefusals.GetValueOrDefault(row.Index) is { } agentRefused)
+            {
+                outcomes[row.Index] = Reject(agentRefused);
+            }
+            else if (!TryProgramme(row, today, explicitProgramme, out var program, out var refused)
                 || !_ledger.TryPlan(row.Valid, program, explicitProgramme, row.Id, row.NikKey, now, actor, out var change, out refused))
             {
                 outcomes[row.Index] = Reject(refused);

@@ -38,6 +38,26 @@ public sealed class ClusterSettings : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(45);
 
+    /// <summary>
+    /// How long a silo waits for a peer's answer to a liveness probe. With <see cref="MissedProbesLimit"/>
+    /// it bounds how soon a killed silo is declared dead and its villages served elsewhere:
+    /// 2 s x 2 on a LAN or in one Kubernetes cluster (Orleans' defaults, 5 s x 3, suit wide networks).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.500", "00:01:00")]
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Probes a peer may miss in a row before this silo votes it dead.</summary>
+    [Range(1, 10)]
+    public int MissedProbesLimit { get; set; } = 2;
+
+    /// <summary>
+    /// How long a call waits for its answer. A call to a grain on a silo that died waits this long
+    /// unless its connection fails first; well above any real answer (a regency export), far below
+    /// Orleans' 30 s, so clients do not pile up on dead activations.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>WebApi only: run a silo in the same process (the single-machine default) or be a pure client.</summary>
     public bool CoHostSilo { get; set; } = true;
 

@@ -13,6 +13,7 @@ using Villages.Silo.Configuration;
 using Villages.Silo.Postgres;
 using Villages.Silo.Storage;
 using Villages.Silo.Telemetry;
+using Villages.Silo.Tls;
 using Villages.Storage;
 using Villages.Village;
 
@@ -32,7 +33,7 @@ public static class VillagesHosting
     public static Task<IAsyncDisposable> StartLocalDatabaseAsync(this IHostApplicationBuilder builder, CancellationToken ct = default)
     {
         using var logging = LoggerFactory.Create(logging => logging.AddConsole());
-        return LocalDatabase.EnsureAsync(builder.Configuration, builder.Environment.ContentRootPath, logging.CreateLogger("Villages.LocalDatabase"), ct);
+        return LocalDatabase.EnsureAsync(builder.Configuration, builder.Environment, logging.CreateLogger("Villages.LocalDatabase"), ct);
     }
 
     /// <summary>
@@ -54,13 +55,26 @@ public static class VillagesHosting
         configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = Defaults });
     }
 
+    /// <summary>
+    /// Development with no cluster certificate configured: the self-signed one in .data, shared by
+    /// every node started from this clone (scripts/cluster's too), so they trust each other.
+    /// </summary>
+    private static void DefaultToLocalCertificate(this IHostApplicationBuilder builder)
+    {
+        var tls = builder.Configuration.GetSection(ClusterTlsOptions.Section).Get<ClusterTlsOptions>() ?? new();
+        if (!builder.Environment.IsDevelopment() || !tls.Enabled || tls.HasCertificateSource) return;
+        builder.Configuration[$"{ClusterTlsOptions.Section}:{nameof(ClusterTlsOptions.SelfSignedPath)}"] =
+            Path.Combine(LocalDatabase.Folder(builder.Configuration, builder.Environment.ContentRootPath), "cluster-tls.pfx");
+    }
+
     /// <summary>A silo in this process: the grains, membership and grain state in PostgreSQL, telemetry.</summary>
     public static IHostApplicationBuilder AddVillagesSilo(this IHostApplicationBuilder builder, string serviceName)
     {
         AddDefaults(builder.Configuration);
         var configuration = builder.Configuration;
         var cluster = builder.Services.AddVillagesSettings(configuration);
-        builder.UseOrleans(silo => silo.UseVillagesMembership(configuration, cluster).AddVillagesGrains(configuration));
+        builder.DefaultToLocalCertificate();
+        builder.UseOrleans(silo => silo.UseVillagesMembership(configuration, cluster).UseClusterTls(configuration).AddVillagesGrains(configuration));
         builder.Services.AddVillagesTelemetry(configuration, serviceName);
         return builder;
     }
@@ -72,10 +86,14 @@ public static class VillagesHosting
         var configuration = builder.Configuration;
         var cluster = builder.Services.AddVillagesSettings(configuration);
         var connectionString = PostgresConnection.Require(configuration);
+        builder.DefaultToLocalCertificate();
         builder.UseOrleansClient(client =>
         {
-            client.Services.AddSchemaMigration(connectionString);
+            client.UseClusterTls(configuration);
+            // No DDL from a client (a WebApi node): it waits until a silo has applied the schema.
+            client.Services.AddSchemaWait(connectionString);
             client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
             client.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (PostgresConnection.Invariant, connectionString));
             client.Services.AllowStorageExceptions();
             client.AddActivityPropagation();
@@ -95,14 +113,12 @@ public static class VillagesHosting
         var connectionString = PostgresConnection.Require(configuration);
         silo.Services.AddVillagesSettings(configuration);
         silo.Services.AddVillageRules(configuration);
-        silo.Services.AddSchemaMigration(connectionString);
+        silo.Services.AddSchemaMigration(connectionString, PostgresConnection.Migration(configuration));
         silo.Services.AddSingleton(sp => new NikRegistry(connectionString,
             sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId, sp.GetRequiredService<ILogger<NikRegistry>>()));
-        silo.AddAdoNetGrainStorage(StorageProvider.Name, o => (o.Invariant, o.ConnectionString) = (PostgresConnection.Invariant, connectionString));
-        // Orleans' binary serializer: compact, fast and version-tolerant through [Id] and [Alias].
-        silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageProvider.Name)
-            .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+        silo.AddVillagesStorage(configuration, connectionString);
         silo.Services.AllowStorageExceptions();
+        silo.Services.AddHostedService<MemoryReturn>();
         silo.AddActivityPropagation();
         silo.AddDashboard(); // the grain statistics the operators' dashboard shows
         silo.Services.AddOptions<GrainCollectionOptions>().Configure<IOptions<ActivationOptions>>((o, settings) =>
@@ -126,6 +142,8 @@ public static class VillagesHosting
         silo.ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedAddress), FreeIfZero(cluster.SiloPort), FreeIfZero(cluster.GatewayPort), cluster.ListenOnAnyAddress);
         silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (PostgresConnection.Invariant, connectionString));
         if (!string.IsNullOrEmpty(cluster.SiloName)) silo.Configure<SiloOptions>(o => o.SiloName = cluster.SiloName);
+        silo.Configure<ClusterMembershipOptions>(o => (o.ProbeTimeout, o.NumMissedProbesLimit) = (cluster.ProbeTimeout, cluster.MissedProbesLimit));
+        silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
         // A stopping silo deactivates its grains (rollups write their clean state) and leaves the
         // membership table before the process ends: give it the time Kubernetes gives the pod.
         silo.Services.Configure<HostOptions>(o => o.ShutdownTimeout = cluster.ShutdownTimeout);
@@ -175,6 +193,26 @@ public static class VillagesHosting
         services.AddSingleton<PersonalDataProtector>();
         services.AddSingleton<VillageRules>();
         services.AddSingleton<VillageMetrics>();
+    }
+
+    /// <summary>
+    /// Grain storage in PostgreSQL through the ADO.NET provider and the project's own SQL; with group
+    /// commit (the default) its writes go through <see cref="GroupCommitStorage"/>, many grains' in one
+    /// transaction, while reads stay with the provider.
+    /// </summary>
+    private static void AddVillagesStorage(this ISiloBuilder silo, IConfiguration configuration, string connectionString)
+    {
+        var groupCommit = silo.Services.AddValidatedOptions<GroupCommitOptions>(configuration, "Villages:Storage:GroupCommit");
+        var provider = groupCommit.Enabled ? StorageProvider.Name + "-rows" : StorageProvider.Name;
+        silo.AddAdoNetGrainStorage(provider, o => (o.Invariant, o.ConnectionString) = (PostgresConnection.Invariant, connectionString));
+        // Orleans' binary serializer: compact, fast and version-tolerant through [Id] and [Alias].
+        silo.Services.AddOptions<AdoNetGrainStorageOptions>(provider)
+            .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+        if (!groupCommit.Enabled) return;
+        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageProvider.Name, (sp, _) => new GroupCommitStorage(
+            sp.GetRequiredKeyedService<IGrainStorage>(provider), connectionString, sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
+            sp.GetRequiredService<IOptionsMonitor<AdoNetGrainStorageOptions>>().Get(provider).GrainStorageSerializer,
+            groupCommit, sp.GetRequiredService<ILogger<GroupCommitStorage>>()));
     }
 
     private static int FreeIfZero(int port) => port != 0 ? port : LoopbackPort.Free();

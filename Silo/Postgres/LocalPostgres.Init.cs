@@ -29,6 +29,8 @@ public sealed partial class LocalPostgres
         }
 
         _logger.LogInformation("Initialising a PostgreSQL cluster in {DataDirectory}.", DataDirectory);
+        // Trust only until RequirePasswordsAsync, before the server first starts: a password set in
+        // single-user mode, the same path a cluster of an earlier version takes.
         string[] arguments = ["-D", DataDirectory, "-U", Superuser, "--encoding=UTF8", "--locale=C", "--auth=trust"];
         var result = await RunToolAsync("initdb", _options.SyncNewCluster ? arguments : [.. arguments, "--no-sync"],
             TimeSpan.FromMinutes(2), ct).ConfigureAwait(false);

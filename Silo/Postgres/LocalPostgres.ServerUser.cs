@@ -36,6 +36,19 @@ public sealed partial class LocalPostgres
         }
     }
 
+    /// <summary>
+    /// As root, the server runs as the postgres user, which must pass through <paramref name="folder"/>
+    /// (0700, ours) to reach its data directory inside: the folder's group becomes postgres with
+    /// traverse only (0710), so that user can enter it but list and read nothing else there.
+    /// </summary>
+    public static async Task LetServerUserThroughAsync(string folder, CancellationToken ct = default)
+    {
+        if (!Environment.IsPrivilegedProcess || !OperatingSystem.IsLinux()) return;
+        var result = await RunProcessAsync("chgrp", [ServerUser, folder], TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+        if (result.ExitCode != 0) return; // no postgres user: StartAsync says so
+        File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute);
+    }
+
     private static async Task<bool> ServerUserCanTraverseAsync(string directory, CancellationToken ct)
     {
         // 'test -x' as the server user fails if any ancestor is not searchable for it.
@@ -51,10 +64,10 @@ public sealed partial class LocalPostgres
             : (exe, [.. args]);
     }
 
-    private Task<ToolResult> RunToolAsync(string tool, IEnumerable<string> args, TimeSpan timeout, CancellationToken ct)
+    private Task<ToolResult> RunToolAsync(string tool, IEnumerable<string> args, TimeSpan timeout, CancellationToken ct, string? stdin = null)
     {
         var (fileName, arguments) = ToolCommand(BinDirectory, _runAsServerUser, tool, args);
-        return RunProcessAsync(fileName, arguments, timeout, ct);
+        return RunProcessAsync(fileName, arguments, timeout, ct, stdin);
     }
 
     private ToolResult RunTool(string tool, IEnumerable<string> args, TimeSpan timeout)
@@ -78,10 +91,17 @@ public sealed partial class LocalPostgres
         return new ToolResult(process.ExitCode, stdout.GetAwaiter().GetResult() + stderr.GetAwaiter().GetResult());
     }
 
-    private static async Task<ToolResult> RunProcessAsync(string fileName, IEnumerable<string> args, TimeSpan timeout, CancellationToken ct)
+    private static async Task<ToolResult> RunProcessAsync(string fileName, IEnumerable<string> args, TimeSpan timeout, CancellationToken ct, string? stdin = null)
     {
-        using var process = Process.Start(CreateStartInfo(fileName, args))
+        var info = CreateStartInfo(fileName, args);
+        info.RedirectStandardInput = stdin is not null;
+        using var process = Process.Start(info)
             ?? throw new InvalidOperationException($"Could not start {fileName}.");
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin).ConfigureAwait(false);
+            process.StandardInput.Close();
+        }
         var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(ct);

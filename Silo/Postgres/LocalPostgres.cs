@@ -12,7 +12,8 @@ namespace Villages.Silo.Postgres;
 
 /// <summary>
 /// A private PostgreSQL server for the default local run and for tests: listens on 127.0.0.1 only,
-/// keeps its cluster in a data directory of ours, trusts local connections.
+/// keeps its cluster in a data directory of ours, asks every connection for the superuser's
+/// password (generated once, kept beside the data directory: see LocalPostgres.Password.cs).
 /// </summary>
 /// <remarks>
 /// <para>PostgreSQL refuses to run as root. When this process is root, initdb and pg_ctl run as the
@@ -138,6 +139,7 @@ public sealed partial class LocalPostgres : IAsyncDisposable
             Host = Host,
             Port = Port,
             Username = Superuser,
+            Password = _password,
             Database = database,
             MaxPoolSize = _options.MaxPoolSize,
             MinPoolSize = 0,
@@ -218,14 +220,17 @@ public sealed partial class LocalPostgres : IAsyncDisposable
         {
             await ChownAsync(DataDirectory, recursive: false, ct).ConfigureAwait(false);
         }
+        var passwordIsNew = LoadPassword();
 
         if (await TryAdoptRunningServerAsync(ct).ConfigureAwait(false))
         {
+            await RequirePasswordsOnlineAsync(passwordIsNew, ct).ConfigureAwait(false);
             await CreateDatabaseAsync(Database, ct).ConfigureAwait(false);
             return;
         }
 
         await InitializeClusterIfNeededAsync(ct).ConfigureAwait(false);
+        await RequirePasswordsAsync(passwordIsNew, ct).ConfigureAwait(false);
 
         for (var attempt = 1; ; attempt++)
         {

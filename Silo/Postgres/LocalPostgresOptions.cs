@@ -30,6 +30,9 @@ public sealed record LocalPostgresOptions
     /// </summary>
     public bool SyncNewCluster { get; init; } = true;
 
+    /// <summary>Where the superuser's password is kept (0600); <c>null</c>: beside the data directory, <c>&lt;DataDirectory&gt;-password</c>.</summary>
+    public string? PasswordFile { get; init; }
+
     /// <summary>Directory holding pg_ctl, initdb and postgres; <c>null</c> searches (see <see cref="LocalPostgres.FindBinDirectory"/>).</summary>
     public string? BinDirectory { get; init; }
 }

@@ -8,6 +8,12 @@ public static class PostgresConnection
     /// <summary>`ConnectionStrings:Villages`.</summary>
     public const string Name = "Villages";
 
+    /// <summary>
+    /// `ConnectionStrings:VillagesMigration`: the login that owns the schema and applies it (silos
+    /// only). Unset: the runtime login applies it, as one login that may do everything.
+    /// </summary>
+    public const string MigrationName = "VillagesMigration";
+
     /// <summary>The ADO.NET invariant Orleans' providers load Npgsql by.</summary>
     public const string Invariant = "Npgsql";
 
@@ -24,6 +30,20 @@ public static class PostgresConnection
         {
             throw new InvalidOperationException($"No PostgreSQL connection string: set ConnectionStrings:{Name}.");
         }
+        return WithWorkloadDefaults(configured);
+    }
+
+    /// <summary>The migration login's connection string, if one is configured.</summary>
+    public static string? Migration(IConfiguration configuration) =>
+        configuration.GetConnectionString(MigrationName) is { Length: > 0 } configured ? WithWorkloadDefaults(configured) : null;
+
+    /// <summary>The login of a connection string (the role the runtime grants go to).</summary>
+    public static string Login(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString).Username
+        ?? throw new InvalidOperationException($"ConnectionStrings:{Name} names no Username: the runtime login must be explicit when ConnectionStrings:{MigrationName} is set.");
+
+    private static string WithWorkloadDefaults(string configured)
+    {
         var builder = new NpgsqlConnectionStringBuilder(configured);
         if (!configured.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase)) (builder.MaxAutoPrepare, builder.AutoPrepareMinUsages) = (64, 2);
         if (!configured.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase)) builder.NoResetOnClose = true;

@@ -28,6 +28,8 @@ public sealed class SchemaMigrationService : IHostedLifecycleService
     private static readonly TimeSpan LongestDelay = TimeSpan.FromSeconds(5);
 
     private readonly string _connectionString;
+    private readonly string? _runtimeLogin;
+    private readonly bool _waitOnly;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
 
@@ -36,10 +38,15 @@ public sealed class SchemaMigrationService : IHostedLifecycleService
     /// <param name="logger">Optional logger.</param>
     /// <param name="maxWait">How long to keep retrying while PostgreSQL is unreachable; default <see cref="DefaultMaxWait"/>.</param>
     /// <param name="timeProvider">Clock for the backoff; default <see cref="TimeProvider.System"/>.</param>
-    public SchemaMigrationService(string connectionString, ILogger<SchemaMigrationService>? logger = null, TimeSpan? maxWait = null, TimeProvider? timeProvider = null)
+    /// <param name="runtimeLogin">With a migration login: the runtime login granted its rights after every migration.</param>
+    /// <param name="waitOnly">Apply nothing: wait until the schema is this build's (a node with no DDL right).</param>
+    public SchemaMigrationService(string connectionString, ILogger<SchemaMigrationService>? logger = null, TimeSpan? maxWait = null, TimeProvider? timeProvider = null,
+        string? runtimeLogin = null, bool waitOnly = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
         _connectionString = connectionString;
+        _runtimeLogin = runtimeLogin;
+        _waitOnly = waitOnly;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         MaxWait = maxWait ?? DefaultMaxWait;
         _time = timeProvider ?? TimeProvider.System;
@@ -57,7 +64,7 @@ public sealed class SchemaMigrationService : IHostedLifecycleService
         {
             try
             {
-                await SchemaMigrator.ApplyAsync(_connectionString, _logger, cancellationToken).ConfigureAwait(false);
+                await StepAsync(cancellationToken).ConfigureAwait(false);
                 return;
             }
             catch (Exception ex) when (IsTransient(ex) && !cancellationToken.IsCancellationRequested)
@@ -77,10 +84,25 @@ public sealed class SchemaMigrationService : IHostedLifecycleService
         }
     }
 
+    private async Task StepAsync(CancellationToken ct)
+    {
+        if (_waitOnly)
+        {
+            if (!await SchemaMigrator.IsCurrentAsync(_connectionString, ct).ConfigureAwait(false)) throw new SchemaNotAppliedYetException();
+            return;
+        }
+        await SchemaMigrator.ApplyAsync(_connectionString, _logger, ct).ConfigureAwait(false);
+        if (_runtimeLogin is not null) await SchemaMigrator.GrantRuntimeAsync(_connectionString, _runtimeLogin, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>A node that may not migrate started before any silo brought the schema to this build.</summary>
+    private sealed class SchemaNotAppliedYetException() : Exception("the schema is not this build's yet: waiting for a silo to apply it");
+
     /// <summary>True for failures that can go away by waiting: refused or dropped connections, a server still starting up, a database not created yet, timeouts.</summary>
     public static bool IsTransient(Exception ex) => ex switch
     {
         SchemaMigrationException => false,
+        SchemaNotAppliedYetException => true,
         NpgsqlException { IsTransient: true } => true,
         // The database may be created by whoever starts the server (LocalPostgres, an init job) a moment later.
         PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName } => true,
@@ -116,19 +138,39 @@ public static class SchemaMigrationServiceCollectionExtensions
     }
 
     /// <summary>
+    /// A silo's start: the schema applied with the migration login when one is configured (and the
+    /// runtime login granted its rights), else with the runtime login itself.
+    /// </summary>
+    public static IServiceCollection AddSchemaMigration(this IServiceCollection services, string runtime, string? migration) =>
+        migration is null
+            ? services.AddSchemaMigration(runtime)
+            : services.AddSchemaStep(sp => new SchemaMigrationService(migration, sp.GetService<ILogger<SchemaMigrationService>>(),
+                timeProvider: sp.GetService<TimeProvider>(), runtimeLogin: PostgresConnection.Login(runtime)));
+
+    /// <summary>A pure client's start: no DDL, only waiting until a silo has applied this build's schema.</summary>
+    public static IServiceCollection AddSchemaWait(this IServiceCollection services, string runtime) =>
+        services.AddSchemaStep(sp => new SchemaMigrationService(runtime, sp.GetService<ILogger<SchemaMigrationService>>(),
+            timeProvider: sp.GetService<TimeProvider>(), waitOnly: true));
+
+    /// <summary>
     /// Migrates the database whose connection string is resolved from the container when the host
     /// starts. Once per container: a WebApi co-hosting a silo registers it from both sides.
     /// </summary>
     public static IServiceCollection AddSchemaMigration(this IServiceCollection services, Func<IServiceProvider, string> connectionString, TimeSpan? maxWait = null)
     {
         ArgumentNullException.ThrowIfNull(connectionString);
-        if (services.Any(static d => d.ServiceType == typeof(SchemaMigrationMarker))) return services;
-        services.AddSingleton<SchemaMigrationMarker>();
-        services.AddSingleton<IHostedService>(sp => new SchemaMigrationService(
+        return services.AddSchemaStep(sp => new SchemaMigrationService(
             connectionString(sp),
             sp.GetService<ILogger<SchemaMigrationService>>(),
             maxWait,
             sp.GetService<TimeProvider>()));
+    }
+
+    private static IServiceCollection AddSchemaStep(this IServiceCollection services, Func<IServiceProvider, SchemaMigrationService> create)
+    {
+        if (services.Any(static d => d.ServiceType == typeof(SchemaMigrationMarker))) return services;
+        services.AddSingleton<SchemaMigrationMarker>();
+        services.AddSingleton<IHostedService>(create);
         return services;
     }
 

@@ -43,7 +43,7 @@ public sealed class SchemaMigrationException(string message) : Exception(message
 /// applied and moves on. The lock is released with the transaction, so a crashed node cannot leave it held.</para>
 /// <para>Scripts recorded in the history but unknown to this build (a newer node migrated first) are tolerated.</para>
 /// </remarks>
-public static class SchemaMigrator
+public static partial class SchemaMigrator
 {
     /// <summary>The advisory lock all Villages migrations serialise on: "Villages" in ASCII.</summary>
     public const long AdvisoryLockKey = 0x56696C6C61676573;
@@ -221,7 +221,7 @@ public static class SchemaMigrator
         await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    private static async Task<Dictionary<int, HistoryRow>> ReadHistoryAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct, int? version = null)
+    private static async Task<Dictionary<int, HistoryRow>> ReadHistoryAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, CancellationToken ct, int? version = null)
     {
         var sql = $"SELECT version, name, checksum, applied_at FROM {HistoryTable}" + (version is null ? "" : " WHERE version = @version");
         await using var command = new NpgsqlCommand(sql, connection, tx);

@@ -28,7 +28,7 @@ public static class Telemetry
             {
                 tracing
                     .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(settings.SampleRatio)))
-                    .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
+                    .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", Villages.Silo.Storage.GroupCommitStorage.ActivitySourceName)
                     .AddAspNetCoreInstrumentation(o =>
                     {
                         // Paths carry no personal data by contract; query strings are dropped all the same.

@@ -98,12 +98,6 @@ public static partial class AuthSetup
         if (!string.IsNullOrEmpty(options.DevelopmentTokens.SigningKey)) return Convert.FromBase64String(options.DevelopmentTokens.SigningKey);
         var folder = LocalDatabase.Folder(configuration, contentRoot);
         if (!Directory.Exists(folder)) return System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
-        var path = Path.Combine(folder, "development-token-key");
-        if (!File.Exists(path))
-        {
-            File.WriteAllText(path, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-        return Convert.FromBase64String(File.ReadAllText(path).Trim());
+        return Convert.FromBase64String(SecretFile.ReadOrCreate(Path.Combine(folder, "development-token-key"), () => SecretFile.NewRandom(32)));
     }
 }

@@ -10,12 +10,12 @@ public sealed record AboutJson(string Environment, bool DevelopmentTokens, IRead
 
 /// <summary>
 /// The monitoring dashboard: static pages from wwwroot at /, deep links (/r/35.10, /v/35.10.01.2001,
-/// /imports) answered with the same index.html, compressed responses and cache headers.
+/// /imports, /rekonsiliasi) answered with the same index.html, compressed responses and cache headers.
 /// </summary>
 public static class DashboardSetup
 {
     /// <summary>Paths the page's router owns; everything under /api stays the API's, 404 included.</summary>
-    private static readonly string[] PagePaths = ["/r/{region}", "/v/{village}", "/imports"];
+    private static readonly string[] PagePaths = ["/r/{region}", "/v/{village}", "/imports", "/rekonsiliasi", "/rekonsiliasi/{region}/{id}"];
 
     public static IServiceCollection AddVillagesDashboard(this IServiceCollection services)
     {

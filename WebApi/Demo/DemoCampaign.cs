@@ -30,6 +30,7 @@ public sealed partial class DemoCampaign(IGrainFactory grains, RegionCatalog cat
     ILogger<DemoCampaign> logger) : BackgroundService
 {
     private static readonly Actor Demo = new("demo", Roles.VillageOperator, null);
+    private const int AgentsPerDistrict = 5;
     private static readonly string[] Given = ["Siti", "Ahmad", "Dewi", "Budi", "Sri", "Agus", "Nur", "Wayan", "Ketut", "Rina", "Slamet", "Endang", "Made", "Yanti", "Joko", "Lestari"];
     private static readonly string[] Family = ["Aminah", "Santoso", "Rahayu", "Wibowo", "Hartini", "Setiawan", "Kusuma", "Susanti", "Pratama", "Wati", "Hidayat", "Purnomo"];
     private static readonly string[] Occupations = ["nelayan", "nelayan", "petani", "buruh-tani", "buruh-tani", "pedagang-kecil", "pemulung", "marbot", "peternak", "ojek", "buruh-harian", "guru-ngaji"];
@@ -46,6 +47,7 @@ public sealed partial class DemoCampaign(IGrainFactory grains, RegionCatalog cat
         var villages = regency.Children.SelectMany(static d => d.Children).ToList();
         var random = new Random();
         await OpenProgrammesAsync(villages, random, stopping);
+        await RegisterAgentsAsync(regency);
         LogStarted(regency.Name, villages.Count, options.Value.EnrollmentsPerSecond);
         var enrolled = new List<(string Village, string Id)>();
         using var pace = new PeriodicTimer(TimeSpan.FromSeconds(1 / Math.Max(0.1, options.Value.EnrollmentsPerSecond)));
@@ -97,6 +99,29 @@ public sealed partial class DemoCampaign(IGrainFactory grains, RegionCatalog cat
         }
     }
 
+    /// <summary>The agents the demo's enrolments name, five per district, registered there (again: nothing changes).</summary>
+    private async Task RegisterAgentsAsync(Region regency)
+    {
+        for (var d = 0; d < regency.Children.Count; d++)
+        {
+            var district = regency.Children[d];
+            for (var n = 1; n <= AgentsPerDistrict; n++)
+            {
+                var request = new AgentRequest { Name = $"{Given[(d + n) % Given.Length]} {Family[(d * AgentsPerDistrict + n) % Family.Length]}", Region = district.Code, Status = "active" };
+                try
+                {
+                    await grains.GetGrain<IAgentGrain>(AgentCode(district, n)).Register(request, Demo);
+                }
+                catch (Exception ex)
+                {
+                    LogFailed(ex); // its enrolments are refused as agent-not-registered until the next start
+                }
+            }
+        }
+    }
+
+    private static string AgentCode(Region district, int n) => $"PERISAI-{district.Code.Replace(".", "", StringComparison.Ordinal)}-{n}";
+
     private static EnrollmentRequest Worker(Region village, Random random)
     {
         var female = random.Next(2) == 0;
@@ -105,7 +130,7 @@ public sealed partial class DemoCampaign(IGrainFactory grains, RegionCatalog cat
         var nik = $"{area}{birth.Day + (female ? 40 : 0):D2}{birth.Month:D2}{birth.Year % 100:D2}{random.Next(1, 10_000):D4}";
         var name = $"{Given[random.Next(Given.Length)]} {Family[random.Next(Family.Length)]}";
         var programs = random.Next(7) == 0 ? Programs.Jkk | Programs.Jkm | Programs.Jht : Programs.Jkk | Programs.Jkm;
-        var agent = random.Next(10) < 7 ? $"PERISAI-{area}-{random.Next(1, 6)}" : null;
+        var agent = random.Next(10) < 7 ? AgentCode(village.Parent, random.Next(1, AgentsPerDistrict + 1)) : null;
         return new EnrollmentRequest
         {
             Nik = nik, Name = name, Occupation = Occupations[random.Next(Occupations.Length)],

@@ -21,7 +21,7 @@ public static class ProgressEndpoints
         var progress = app.MapGroup("/api/progress").WithTags("Progress").Guarded();
         progress.MapGet("", (HttpContext context, ProgressFeed feed) => Get(RegionTarget.Nation(context), context, feed))
             .WithName("getNationalProgress")
-            .WithSummary("The nation's progress and each province's.").Produces<ProgressJson>().ProducesProblem(503);
+            .WithSummary("The nation's progress and each province's.").Produces<ProgressJson>().Produces(304).ProducesProblem(503);
         progress.MapGet("/stream", Stream).WithName("streamProgress")
             .WithSummary("Server-Sent Events: the region's progress now and at every change (coalesced), with a heartbeat.")
             .WithQueryParameter("region", "ID (the nation, the default), a province (PP), regency (PP.RR) or district (PP.RR.DD).", "35.10")
@@ -29,7 +29,7 @@ public static class ProgressEndpoints
             .Produces<string>(200, "text/event-stream").ProducesProblem(400).ProducesProblem(404).ProducesProblem(503);
         progress.MapGet("/{region}", Get).WithName("getProgress")
             .WithSummary("A province (PP), regency (PP.RR) or district (PP.RR.DD): its figures and each child region's. ID is the nation.")
-            .Produces<ProgressJson>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(503);
+            .Produces<ProgressJson>().Produces(304).ProducesProblem(400).ProducesProblem(404).ProducesProblem(503);
         progress.MapGet("/{region}/lagging", Lagging).WithName("getLagging")
             .WithSummary("Villages furthest behind their target (most workers short first), or with notStarted=true those without a programme.")
             .Produces<LaggingJson>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(503);
@@ -37,13 +37,17 @@ public static class ProgressEndpoints
             .WithSummary("Villages with contributions in arrears, the most owed first (a regency's whole list).")
             .Produces<ArrearsJson>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(503);
         progress.MapGet("/{region}/agents", Agents).WithName("getAgents")
-            .WithSummary("PERISAI agents' results in the region: active enrolments and monthly premiums, best first.")
+            .WithSummary("PERISAI agents' results in the region: active enrolments, monthly premiums and contributions collected (the commission's base), best first.")
             .Produces<AgentJson[]>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(503);
     }
 
+    /// <summary>The figures as ready bytes from memory; 304 to a caller that has them already (If-None-Match).</summary>
     private static async Task<IResult> Get(RegionTarget target, HttpContext context, ProgressFeed feed)
     {
         var snapshot = await feed.GetAsync(target.Region, context.RequestAborted);
+        context.Response.Headers.ETag = snapshot.ETag;
+        context.Response.Headers.CacheControl = "no-cache"; // may be kept, but asked again every time
+        if (context.Request.Headers.IfNoneMatch.Any(tag => tag == snapshot.ETag || tag == "*")) return Results.StatusCode(StatusCodes.Status304NotModified);
         return Results.Bytes(snapshot.Json, "application/json");
     }
 
@@ -132,7 +136,7 @@ public static class ProgressEndpoints
     {
         if (!TryPage(null, limit, out _, out var take)) return Problems.Result(ProblemType.InvalidQuery, $"limit is from 1 to {MaximumPage}.", context);
         var snapshot = await feed.GetAsync(target.Region, context.RequestAborted);
-        return TypedResults.Ok(snapshot.Progress.Figures.TopAgents.Take(take).Select(static a => new AgentJson(a.AgentId, a.Enrollments, a.MonthlyPremiums)).ToArray());
+        return TypedResults.Ok(snapshot.Progress.Figures.TopAgents.Take(take).Select(ProgressMapping.Agent).ToArray());
     }
 
     private static bool TryPage(string? offset, string? limit, out int from, out int take)

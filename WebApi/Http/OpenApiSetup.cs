@@ -26,6 +26,7 @@ public static partial class OpenApiSetup
         ("Coverage", "Whether a worker is covered on a date, for BPJS branches and officers, each question audited."),
         ("Reconciliation", "A BPJS branch's result file matched back to a regency's enrolments: KPJ numbers, confirmations, refusals, workers unknown to the ledger."),
         ("Money", "A programme's contributions to BPJS month by month: dues and due dates, payments, arrears, reinstatements."),
+        ("Agents", "The PERISAI agents' registry: an agent's code, name, region and status; enrolments may name only an active agent of the village's region."),
         ("Progress", "Live figures of the nation, a province, regency or district and of each child region, answered from memory, also as Server-Sent Events."),
         ("Dashboard", "What the monitoring page asks first."),
         ("Development", "The local token issuer, mapped only in the Development environment."),
@@ -266,6 +267,7 @@ public static partial class OpenApiSetup
     private static (string Text, string Example) PathParameterDescription(string path, string name) => name switch
     {
         "code" when path.StartsWith("api/regions/", StringComparison.Ordinal) => ("A district (PP.RR.DD) or regency (PP.RR) code of the Kepmendagri reference data.", "35.10"),
+        "code" when path.StartsWith("api/agents/", StringComparison.Ordinal) => ("The PERISAI agent's code: 1 to 40 letters, digits, '.', '_' or '-' (case-sensitive).", "PRS-3510-001"),
         "code" => ("The village's code, PP.RR.DD.VVVV, of the Kepmendagri reference data.", "35.10.01.2001"),
         "region" => ("ID (the nation), a province (PP), regency (PP.RR) or district (PP.RR.DD).", "35.10"),
         "enrollmentId" => ("The enrolment's opaque id: 24 characters a-z and 2-7, stable for a village and a NIK, from which the NIK cannot be recovered.", "k3j7x2aqmv5ct7blwe5ryg4d"),

@@ -47,6 +47,10 @@ public sealed class ProblemType
     public static readonly ProblemType InvalidDate = Failure(FailureCode.InvalidDate, 400, "The date is invalid");
     public static readonly ProblemType InvalidPayment = Failure(FailureCode.InvalidPayment, 400, "The payment cannot be recorded");
     public static readonly ProblemType PaymentConflict = Failure(FailureCode.PaymentConflict, 409, "The payment reference was recorded with other details");
+    public static readonly ProblemType InvalidAgent = Failure(FailureCode.InvalidAgent, 400, "The PERISAI agent record is invalid");
+    public static readonly ProblemType AgentNotFound = Failure(FailureCode.AgentNotFound, 404, "No such PERISAI agent");
+    public static readonly ProblemType AgentNotRegistered = Failure(FailureCode.AgentNotRegistered, 409, "The PERISAI agent is not registered for this village's region");
+    public static readonly ProblemType AgentInactive = Failure(FailureCode.AgentInactive, 409, "The PERISAI agent is inactive");
 
     /// <summary>What HTTP itself refuses.</summary>
     public static readonly ProblemType MalformedRequest = new("malformed-request", 400, "The request body could not be read");
@@ -90,6 +94,10 @@ public sealed class ProblemType
         FailureCode.InvalidDate => InvalidDate,
         FailureCode.InvalidPayment => InvalidPayment,
         FailureCode.PaymentConflict => PaymentConflict,
+        FailureCode.InvalidAgent => InvalidAgent,
+        FailureCode.AgentNotFound => AgentNotFound,
+        FailureCode.AgentNotRegistered => AgentNotRegistered,
+        FailureCode.AgentInactive => AgentInactive,
     };
 #pragma warning restore CS8524
 

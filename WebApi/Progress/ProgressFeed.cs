@@ -10,7 +10,14 @@ using Villages.Regions;
 namespace Villages.WebApi.Progress;
 
 /// <summary>A region's latest progress as this node holds it, with its JSON ready to send.</summary>
-public sealed record ProgressSnapshot(RegionProgress Progress, byte[] Json);
+public sealed record ProgressSnapshot(RegionProgress Progress, byte[] Json)
+{
+    /// <summary>
+    /// The entity tag of these bytes: the figures' day and version, and when they were built, so a
+    /// poller that has them gets a 304 with no body.
+    /// </summary>
+    public string ETag { get; } = $"\"{Progress.Day.DayNumber:x}-{Progress.Version:x}-{Progress.AsOf.UtcTicks:x}\"";
+}
 
 /// <summary>
 /// One subscription per region per WebApi node, however many screens watch it: the node observes

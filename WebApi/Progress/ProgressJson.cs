@@ -7,7 +7,11 @@ public sealed record RegionJson(string Code, string Name, string Level);
 
 public sealed record DayJson(DateOnly Date, int Enrollments);
 
-public sealed record AgentJson(string AgentId, int Enrollments, long MonthlyPremiums);
+/// <summary>A PERISAI agent's results in a region.</summary>
+/// <param name="Enrollments">Workers covered today through the agent.</param>
+/// <param name="MonthlyPremiums">Their monthly premiums.</param>
+/// <param name="ContributionsCollected">What was paid to BPJS for the months of every worker the agent enrolled (the base of the commission).</param>
+public sealed record AgentJson(string AgentId, int Enrollments, long MonthlyPremiums, long ContributionsCollected);
 
 /// <summary>
 /// The figures of one region on a day (the same shape for the region and each of its children), for
@@ -94,8 +98,10 @@ public static class ProgressMapping
         Figures(region, progress.Figures, defaultTarget),
         progress.Figures.Occupations,
         [.. progress.Figures.EnrollmentsPerDay.Select(static d => new DayJson(d.Key, d.Value))],
-        [.. progress.Figures.TopAgents.Take(AgentsShown).Select(static a => new AgentJson(a.AgentId, a.Enrollments, a.MonthlyPremiums))],
+        [.. progress.Figures.TopAgents.Take(AgentsShown).Select(Agent)],
         [.. progress.Children.Select(c => Figures(catalog.Find(c.Code)!, c.Figures, defaultTarget))], progress.Day, progress.Day.Year);
+
+    public static AgentJson Agent(AgentResult a) => new(a.AgentId, a.Enrollments, a.MonthlyPremiums, a.ContributionsCollected);
 
     public static LaggingVillageJson Lagging(Region village, int target, int enrolled) =>
         new(village.Code, village.Name, village.Parent!.Code, village.Parent.Name, target, enrolled, target - enrolled);

@@ -28,6 +28,10 @@ public enum VillageAction
     Reinstate,
     /// <summary>Match a BPJS result file to a regency's enrolments (a BPJS branch).</summary>
     Reconcile,
+    /// <summary>Register a PERISAI agent for a regency or district, or change one (asked on the agent's region, both of them for a move).</summary>
+    RegisterAgent,
+    /// <summary>Read PERISAI agents: names, regions, statuses (asked on the agent's, or the listed, region).</summary>
+    ReadAgents,
 }
 
 /// <summary>The policy's answer: allowed, not signed in (401), or outside one's role or region (403).</summary>
@@ -56,15 +60,17 @@ public static class AccessPolicy
         [Roles.VillageOperator] = [VillageAction.ReadPersonal, VillageAction.ChangeProgram, VillageAction.Enroll, VillageAction.Withdraw,
             VillageAction.Renew, VillageAction.ExportPersonal, VillageAction.LookupCoverage, VillageAction.ReadDues, VillageAction.RecordPayment],
         [Roles.PerisaiAgent] = [VillageAction.ReadPersonal, VillageAction.Enroll],
-        [Roles.DistrictOfficer] = [VillageAction.ReadPersonal, VillageAction.LookupCoverage, VillageAction.ReadDues],
+        [Roles.DistrictOfficer] = [VillageAction.ReadPersonal, VillageAction.LookupCoverage, VillageAction.ReadDues, VillageAction.ReadAgents],
         [Roles.RegencyOfficer] = [VillageAction.ReadPersonal, VillageAction.LookupCoverage, VillageAction.RenewRegion, VillageAction.ReadDues,
-            VillageAction.RecordPayment],
+            VillageAction.RecordPayment, VillageAction.RegisterAgent, VillageAction.ReadAgents],
         [Roles.ProvinceOfficer] = [VillageAction.ReadPersonal, VillageAction.LookupCoverage, VillageAction.RenewRegion, VillageAction.ReadDues,
-            VillageAction.RecordPayment],
+            VillageAction.RecordPayment, VillageAction.RegisterAgent, VillageAction.ReadAgents],
         [Roles.BpjsBranch] = [VillageAction.ReadPersonal, VillageAction.ExportPersonal, VillageAction.LookupCoverage, VillageAction.ReadDues,
-            VillageAction.Reinstate, VillageAction.Reconcile],
-        [Roles.NationalMonitor] = [VillageAction.ReadPersonal, VillageAction.LookupCoverage, VillageAction.AuditLookups, VillageAction.ReadDues],
-        [Roles.NationalAdmin] = [VillageAction.ReadPersonal, VillageAction.LookupCoverage, VillageAction.AuditLookups, VillageAction.ReadDues],
+            VillageAction.Reinstate, VillageAction.Reconcile, VillageAction.ReadAgents],
+        [Roles.NationalMonitor] = [VillageAction.ReadPersonal, VillageAction.LookupCoverage, VillageAction.AuditLookups, VillageAction.ReadDues,
+            VillageAction.ReadAgents],
+        [Roles.NationalAdmin] = [VillageAction.ReadPersonal, VillageAction.LookupCoverage, VillageAction.AuditLookups, VillageAction.ReadDues,
+            VillageAction.RegisterAgent, VillageAction.ReadAgents],
     };
 
     /// <summary>
@@ -188,6 +194,8 @@ public static class AccessPolicy
         VillageAction.RecordPayment => "record payments",
         VillageAction.Reinstate => "reinstate memberships",
         VillageAction.Reconcile => "reconcile BPJS result files",
+        VillageAction.RegisterAgent => "register PERISAI agents",
+        VillageAction.ReadAgents => "read PERISAI agents",
         _ => action.ToString(),
     };
 }

@@ -52,3 +52,13 @@ export async function download(path, fallbackName) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
   return name;
 }
+
+/** Polls a background job (an import, a reconciliation) every second while it runs, drawing it each time. */
+export async function followJob(job, pathOf, draw, signal) {
+  while (!signal.aborted) {
+    draw(job);
+    if (job.state !== 'running') return;
+    await new Promise((resolve) => { setTimeout(resolve, 1000); });
+    job = await get(pathOf(job));
+  }
+}

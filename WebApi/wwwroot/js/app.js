@@ -12,6 +12,7 @@ const views = {
   region: async () => (await import('./views/region.js')).renderRegion,
   village: async () => (await import('./views/village.js')).renderVillage,
   imports: async () => (await import('./views/imports.js')).renderImports,
+  reconcile: async () => (await import('./views/reconcile.js')).renderReconcile,
   missing: async () => renderMissing,
 };
 let leaving = null;

@@ -57,3 +57,9 @@ export function date(isoDate) {
   if (!isoDate) return '';
   return new Intl.DateTimeFormat(locale(), { timeZone: 'UTC', dateStyle: 'medium' }).format(new Date(`${isoDate}T00:00:00Z`));
 }
+
+/** A month (yyyy-mm) by its name: Februari 2026. */
+export function month(isoMonth) {
+  if (!isoMonth) return '';
+  return new Intl.DateTimeFormat(locale(), { timeZone: 'UTC', month: 'long', year: 'numeric' }).format(new Date(`${isoMonth}-01T00:00:00Z`));
+}

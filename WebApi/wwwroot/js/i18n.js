@@ -1,5 +1,7 @@
 // Every word the page shows, in Bahasa Indonesia (the default) and English. The choice is kept in
 // localStorage. t('key', { name }) fills {name}; a missing key falls back to the fallback, then the key.
+// The words of a screen loaded only with its module (a village's money with BPJS, reconciliation) are
+// in that module's own words file (i18n-bpjs.js), added to the dictionary when it loads (addWords).
 const dictionary = {
   id: {
     'app.title': 'Pemantauan 1 Desa 100 Pekerja Rentan',
@@ -45,7 +47,7 @@ const dictionary = {
     'session.badToken': 'Token tidak dikenali', 'session.badTokenDetail': 'Token JWT terdiri dari tiga bagian yang dipisah titik.',
     'role.village-operator': 'Operator desa', 'role.perisai-agent': 'Agen PERISAI', 'role.district-officer': 'Petugas kecamatan',
     'role.regency-officer': 'Petugas kabupaten/kota', 'role.province-officer': 'Petugas provinsi', 'role.national-monitor': 'Pemantau nasional',
-    'role.national-admin': 'Admin nasional', 'role.bpjs-branch': 'Kantor cabang BPJS',
+    'role.national-admin': 'Admin nasional', 'role.bpjs-branch': 'Kantor cabang BPJS', 'role.system': 'otomatis, menurut aturan',
     'kind.desa': 'Desa', 'kind.kelurahan': 'Kelurahan', 'kind.desa-adat': 'Desa adat',
     'status.not-started': 'Belum mulai', 'status.active': 'Berjalan', 'status.at-target': 'Capai target',
     'funding.SD': 'SD · APBDes', 'funding.SA': 'SA · APBD', 'funding.SL': 'SL · Sumber lain',
@@ -76,7 +78,8 @@ const dictionary = {
     'problemCode.batch-too-large': 'Terlalu banyak baris dalam satu kiriman', 'problemCode.not-found': 'Tidak ditemukan',
     'problemCode.unauthenticated': 'Silakan masuk dulu', 'problemCode.forbidden': 'Tidak diizinkan untuk peran atau wilayah Anda',
     'problemCode.rate-limited': 'Terlalu banyak permintaan', 'problemCode.service-unavailable': 'Layanan sebentar tidak tersedia',
-    'problemCode.internal-error': 'Terjadi kesalahan di server',
+    'problemCode.internal-error': 'Terjadi kesalahan di server', 'problemCode.invalid-row': 'Baris berkas tidak dapat dipakai',
+    'problemCode.method-not-allowed': 'Tindakan ini tidak tersedia di alamat ini',
     'problemDetail.budget-exceeded': 'Perlu {needed}, sisa {remaining}.',
     'problemDetail.enrolled-elsewhere': 'Terdaftar di desa {otherVillage}. Satu pekerja hanya di satu desa.',
     'problemDetail.invalid-nik': 'NIK terdiri dari 16 angka: kode wilayah, tanggal lahir DDMMYY (tanggal ditambah 40 untuk perempuan) dan nomor urut bukan 0000; usia dalam batas program.',
@@ -163,6 +166,31 @@ const dictionary = {
     'problemField.invalid-enrollment.cohort': 'Kelompok: pekerja rentan atau perangkat desa.',
     'occupation.kepala-desa': 'Kepala desa', 'occupation.sekretaris-desa': 'Sekretaris desa', 'occupation.kepala-urusan': 'Kepala urusan',
     'occupation.kepala-seksi': 'Kepala seksi', 'occupation.kepala-dusun': 'Kepala dusun', 'occupation.staf-desa': 'Staf desa',
+    // Money with BPJS in a region's figures and lists.
+    'nav.reconcile': 'Rekonsiliasi BPJS',
+    'money.title': 'Iuran dan tunggakan BPJS',
+    'money.hint': 'Iuran pekerja rentan ke BPJS Ketenagakerjaan: jatuh tempo tanggal 15 (atau hari kerja berikutnya). Lebih dari 3 bulan menunggak, kepesertaan berakhir.',
+    'money.children': 'Iuran dan tunggakan per {child}',
+    'figure.amountDueThisMonth': 'Iuran bulan ini', 'figure.dueSub': 'Terutang ke BPJS untuk {month}', 'figure.amountPaidThisMonth': 'Dibayar bulan ini',
+    'figure.paidSub': '{percent} dari iuran bulan ini', 'figure.amountInArrears': 'Tunggakan',
+    'figure.arrearsSub': '{workers} pekerja di {villages} desa menunggak', 'figure.workersInArrears': 'Pekerja menunggak',
+    'figure.workersInArrearsSub': '{percent} dari yang terlindungi hari ini', 'figure.villagesInArrears': 'Desa menunggak',
+    'figure.villagesInArrearsSub': 'dari {villages} desa berprogram', 'figure.terminatedThisYear': 'Diberhentikan tahun {year}',
+    'figure.terminatedSub': 'Kepesertaan berakhir karena lebih dari 3 bulan menunggak', 'figure.confirmedByBpjs': 'Terkonfirmasi BPJS',
+    'figure.confirmedSub': 'dari {registered} terdaftar oleh desa ({percent})',
+    'column.dueThisMonth': 'Iuran bulan ini', 'column.paidThisMonth': 'Dibayar bulan ini', 'column.inArrears': 'Tunggakan',
+    'column.workersInArrears': 'Pekerja menunggak', 'column.villagesInArrears': 'Desa menunggak', 'column.terminated': 'Diberhentikan',
+    'column.confirmed': 'Terkonfirmasi BPJS', 'column.monthsInArrears': 'Bulan menunggak',
+    'arrears.title': 'Desa menunggak iuran', 'arrears.hint': 'Tunggakan terbesar lebih dulu. Klik desa untuk melihat bulan-bulannya.',
+    'export.changes': 'Unduh perubahan saja (CSV)',
+    'export.changesHint': 'Hanya pekerja baru, diperpanjang atau berakhir sejak ekspor terakhir wilayah ini (kolom Perubahan).',
+    'problemCode.invalid-payment': 'Pembayaran tidak dapat dicatat', 'problemCode.payment-conflict': 'Nomor referensi sudah tercatat dengan rincian lain',
+    'problemDetail.payment-conflict': 'Satu referensi dicatat sekali. Untuk transfer baru, pakai referensi transfer itu sendiri.',
+    'problemField.invalid-payment.reference': 'Isi nomor referensi transfer (SP2D), paling banyak 64 karakter.',
+    'problemField.invalid-payment.paidOn': 'Tanggal bayar tidak boleh di masa depan atau lebih dari tiga tahun lalu.',
+    'problemField.invalid-payment.months': 'Pilih bulan yang terutang oleh program ini, masing-masing sekali.',
+    'problemField.invalid-payment.amount': 'Jumlah dibayar dalam rupiah bulat, lebih dari nol.',
+    'problemField.payment-conflict.reference': 'Referensi ini sudah dicatat dengan tanggal, bulan atau jumlah lain. Satu referensi dicatat sekali; untuk transfer baru, pakai referensinya sendiri.',
   },
   en: {
     'app.title': 'Monitoring 1 Village 100 Vulnerable Workers',
@@ -208,7 +236,7 @@ const dictionary = {
     'session.badToken': 'Not a token', 'session.badTokenDetail': 'A JWT has three parts separated by dots.',
     'role.village-operator': 'Village operator', 'role.perisai-agent': 'PERISAI agent', 'role.district-officer': 'District officer',
     'role.regency-officer': 'Regency officer', 'role.province-officer': 'Province officer', 'role.national-monitor': 'National monitor',
-    'role.national-admin': 'National admin', 'role.bpjs-branch': 'BPJS branch office',
+    'role.national-admin': 'National admin', 'role.bpjs-branch': 'BPJS branch office', 'role.system': 'automatic, by the rules',
     'kind.desa': 'Village (desa)', 'kind.kelurahan': 'Urban ward (kelurahan)', 'kind.desa-adat': 'Customary village (desa adat)',
     'status.not-started': 'Not started', 'status.active': 'Under way', 'status.at-target': 'At target',
     'funding.SD': 'SD · village budget', 'funding.SA': 'SA · regional budget', 'funding.SL': 'SL · other sources',
@@ -288,6 +316,24 @@ const dictionary = {
     'change.renewed': 'Renewed',
     'occupation.kepala-desa': 'Village head', 'occupation.sekretaris-desa': 'Village secretary', 'occupation.kepala-urusan': 'Head of affairs (kaur)',
     'occupation.kepala-seksi': 'Head of section (kasi)', 'occupation.kepala-dusun': 'Hamlet head', 'occupation.staf-desa': 'Village staff',
+    // Money with BPJS in a region's figures and lists.
+    'nav.reconcile': 'BPJS reconciliation',
+    'money.title': 'Contributions and arrears with BPJS',
+    'money.hint': "The vulnerable workers' contributions to BPJS Ketenagakerjaan: due on the 15th (or the next working day). More than 3 months in arrears ends the membership.",
+    'money.children': 'Contributions and arrears by {child}',
+    'figure.amountDueThisMonth': 'Due this month', 'figure.dueSub': 'Owed to BPJS for {month}', 'figure.amountPaidThisMonth': 'Paid this month',
+    'figure.paidSub': "{percent} of this month's due", 'figure.amountInArrears': 'Arrears',
+    'figure.arrearsSub': '{workers} workers in {villages} villages in arrears', 'figure.workersInArrears': 'Workers in arrears',
+    'figure.workersInArrearsSub': '{percent} of those covered today', 'figure.villagesInArrears': 'Villages in arrears',
+    'figure.villagesInArrearsSub': 'of {villages} villages with a programme', 'figure.terminatedThisYear': 'Terminated in {year}',
+    'figure.terminatedSub': 'Memberships ended after more than 3 months in arrears', 'figure.confirmedByBpjs': 'Confirmed by BPJS',
+    'figure.confirmedSub': 'of {registered} registered by the villages ({percent})',
+    'column.dueThisMonth': 'Due this month', 'column.paidThisMonth': 'Paid this month', 'column.inArrears': 'Arrears',
+    'column.workersInArrears': 'Workers in arrears', 'column.villagesInArrears': 'Villages in arrears', 'column.terminated': 'Terminated',
+    'column.confirmed': 'Confirmed by BPJS', 'column.monthsInArrears': 'Months in arrears',
+    'arrears.title': 'Villages in arrears', 'arrears.hint': 'The most owed first. Click a village to see its months.',
+    'export.changes': 'Download the changes only (CSV)',
+    'export.changesHint': "Only the workers new, renewed or ended since this region's last export (column Perubahan).",
   },
 };
 
@@ -304,6 +350,11 @@ export function setLang(next) {
 export function t(name, values = {}, fallback) {
   const text = dictionary[current][name] ?? (fallback === undefined ? dictionary.id[name] : undefined) ?? fallback ?? name;
   return text.replace(/\{(\w+)\}/g, (match, v) => (values[v] === undefined ? match : String(values[v])));
+}
+
+/** Words of a screen, from the module that shows it (loaded with it): merged into the dictionary. */
+export function addWords(words) {
+  for (const language of Object.keys(dictionary)) Object.assign(dictionary[language], words[language]);
 }
 
 /** Like t, but null when the current language has no such key (no fallback to the other one). */

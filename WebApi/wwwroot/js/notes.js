@@ -6,6 +6,19 @@
 import { lang } from './i18n.js';
 
 const words = [
+  // Money with BPJS (payments, termination, reinstatement) and the reconciliation's notes.
+  [/\bmore than (\d+) months in arrears, membership ended \(berakhir kepesertaan\); covered until\b/g, 'lebih dari $1 bulan menunggak, kepesertaan berakhir; terlindungi sampai'],
+  [/\bmembership restored, covered until\b/g, 'kepesertaan dipulihkan, terlindungi sampai'],
+  [/\breason:/g, 'alasan:'],
+  [/\bpayment (\S+) of\b/g, 'pembayaran $1 sebesar'],
+  [/\bpaid on\b/g, 'dibayar'],
+  [/\bexpected\b/g, 'seharusnya'],
+  [/\boverpaid\b/g, 'lebih bayar'],
+  [/\bunderpaid\b/g, 'kurang bayar'],
+  [/\bconfirmed by BPJS\b/g, 'terkonfirmasi BPJS'],
+  [/\brefused by BPJS\b/g, 'ditolak BPJS'],
+  [/\bregistered on\b/g, 'terdaftar'],
+  [/ (for) (\d{4}-\d{2})/g, ' untuk $2'],
   [/\bmonths not begun refunded\b/g, 'bulan yang belum berjalan dikembalikan'],
   [/\bname corrected\b/g, 'nama dikoreksi'],
   [/\/month\b/g, '/bulan'],

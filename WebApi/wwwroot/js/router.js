@@ -1,19 +1,24 @@
 // Real paths for every screen, so the address bar can be shared: / (the nation), /r/35.10 (a
-// province, regency or district), /v/35.10.01.2001 (a village), /imports (bulk import). The
-// server answers all of them with index.html.
+// province, regency or district), /v/35.10.01.2001 (a village), /imports (bulk import),
+// /rekonsiliasi (a BPJS result file) and /rekonsiliasi/35.10/{id} (one reconciliation). The server
+// answers all of them with index.html.
 export const nation = 'ID';
 
 const regionCode = /^\d{2}(\.\d{2}){0,2}$/;
 const villageCode = /^\d{2}\.\d{2}\.\d{2}\.\d{4}$/;
+const regencyCode = /^\d{2}\.\d{2}$/;
+const jobId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const isVillage = (code) => villageCode.test(code);
 
 export function parse(pathname) {
-  const [, kind, code] = pathname.split('/');
+  const [, kind, code, id] = pathname.split('/');
   if (pathname === '/' || pathname === '') return { view: 'region', code: nation };
   if (kind === 'r' && regionCode.test(code ?? '')) return { view: 'region', code };
   if (kind === 'v' && villageCode.test(code ?? '')) return { view: 'village', code };
   if (kind === 'imports') return { view: 'imports' };
+  if (kind === 'rekonsiliasi' && code === undefined) return { view: 'reconcile' };
+  if (kind === 'rekonsiliasi' && regencyCode.test(code) && jobId.test(id ?? '')) return { view: 'reconcile', code, id };
   return { view: 'missing' };
 }
 

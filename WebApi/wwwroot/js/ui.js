@@ -1,6 +1,7 @@
 // Small DOM helpers. Text always goes in as text nodes, never as HTML: names and details come from users.
 import { t } from './i18n.js';
 import { explain } from './problems.js';
+import { download } from './api.js';
 
 /** el('div', { class: 'card', onclick: fn }, 'text', child) */
 export function el(tag, attributes = {}, ...children) {
@@ -45,6 +46,20 @@ export function report(slot, content) {
   replace(slot, content instanceof Error ? problemBox(content) : content);
 }
 
+/** A button that downloads a file with the caller's token (a CSV export or report), saying in slot what it saved or why not. */
+export function downloadButton({ id, text, path, file, slot, quiet = false }) {
+  return el('button', {
+    type: 'button', class: quiet ? 'button quiet' : 'button', id,
+    onclick: async () => {
+      try {
+        replace(slot, notice(t('export.saved', { file: await download(path, file) })));
+      } catch (problem) {
+        replace(slot, problemBox(problem));
+      }
+    },
+  }, text);
+}
+
 /** A headline figure: a label, a big number and a bar for how far along it is (warn: a count that asks for action). */
 export function figure(name, label, { value, text, sub, ratio, money, warn }) {
   const width = Math.max(0, Math.min(1, ratio ?? 0)) * 100;
@@ -68,6 +83,63 @@ export function simpleTable(id, columns, rows) {
       const { cells, attributes } = Array.isArray(row) ? { cells: row, attributes: {} } : row;
       return el('tr', attributes, cells.map((cell, i) => el('td', { class: cellClass(i) }, cell)));
     }))));
+}
+
+/**
+ * A small table whose rows are ticked (workers to renew or reinstate, months to pay): a box per row,
+ * labelled label(item) and not to tick where open(item) is false, and one box for all of them.
+ * chosen holds the keys ticked; changed() follows every tick (the boxes follow each other, the table
+ * is not drawn again).
+ */
+export function tickTable(id, { allId, allLabel, columns, items, key, label, chosen, cells, changed, open = () => true, attributes = () => ({}) }) {
+  const ticking = items.filter(open);
+  const boxes = new Map();
+  const allTicked = () => ticking.length > 0 && ticking.every((item) => chosen.has(key(item)));
+  const tick = (item, on) => { if (on) chosen.add(key(item)); else chosen.delete(key(item)); };
+  const all = el('input', {
+    type: 'checkbox', id: allId, 'aria-label': allLabel, checked: allTicked(),
+    onchange: (event) => {
+      ticking.forEach((item) => { tick(item, event.target.checked); boxes.get(key(item)).checked = event.target.checked; });
+      changed();
+    },
+  });
+  const box = (item) => {
+    const input = el('input', {
+      type: 'checkbox', 'aria-label': label(item), checked: chosen.has(key(item)), disabled: !open(item),
+      onchange: (event) => { tick(item, event.target.checked); all.checked = allTicked(); changed(); },
+    });
+    boxes.set(key(item), input);
+    return input;
+  };
+  return simpleTable(id, [{ label: all }, ...columns], items.map((item) => ({ attributes: attributes(item), cells: [box(item), ...cells(item)] })));
+}
+
+/** Forgets the ticks of what a list no longer holds (after it was loaded again). */
+export function keepListed(chosen, items, key) {
+  const listed = new Set(items.map(key));
+  [...chosen].filter((k) => !listed.has(k)).forEach((k) => chosen.delete(k));
+}
+
+export const field = (label, input) => el('label', {}, label, input);
+
+/** A form whose submit (a label, or a button of its own) runs action(slot) and shows its problem, if any, in the form's own slot. */
+export function form(id, fields, submit, action) {
+  const slot = el('div', { class: 'slot', 'aria-live': 'polite' });
+  const button = submit instanceof Node ? submit : el('button', { type: 'submit', class: 'button' }, submit);
+  return el('form', {
+    class: 'form', id,
+    onsubmit: async (event) => {
+      event.preventDefault();
+      button.disabled = true;
+      try {
+        await action(slot, event.target);
+      } catch (problem) {
+        replace(slot, problemBox(problem));
+      } finally {
+        button.disabled = false;
+      }
+    },
+  }, fields, button, slot);
 }
 
 export function section(title, ...children) {

@@ -67,6 +67,9 @@ public static class MemoryBench
         var deadline = DateTime.UtcNow + idle + TimeSpan.FromMinutes(2);
         while (await VillagesActiveAsync(management) > 0 && DateTime.UtcNow < deadline) await Task.Delay(TimeSpan.FromSeconds(5), ct);
         await SnapshotAsync(management, "after the idle timeout", baseline, villages);
+        // The silo gives the memory the villages grew into back to the machine within a minute or two (MemoryReturn).
+        await Task.Delay(TimeSpan.FromSeconds(75), ct);
+        await SnapshotAsync(management, "after the silo returned the memory", baseline, villages);
         await host.StopAsync(CancellationToken.None);
         return 0;
     }

@@ -127,6 +127,7 @@ public static class NationalBench
             var renewal = await NationalRenewals.RunAsync(http, reads, baseUrl, opened, budget, options.Workers, clients, cpu, pids, ct);
             result = result with { Renewal = renewal };
         }
+        if (options.WaitIdle && !ct.IsCancellationRequested) await WaitIdleAsync(reads, baseUrl, pids, ct);
         if (service is not null)
         {
             Console.WriteLine();
@@ -136,6 +137,22 @@ public static class NationalBench
         Console.WriteLine(machine);
         if (options.Json is not null) result.WriteJson(options.Json);
         return cancelled ? 130 : 0;
+    }
+
+    /// <summary>After the run: the villages leave memory once idle (5 minutes by default), and the service's memory with them.</summary>
+    private static async Task WaitIdleAsync(HttpClient reads, Uri baseUrl, IReadOnlyList<int> pids, CancellationToken ct)
+    {
+        Console.WriteLine();
+        Console.WriteLine("Waiting for the villages to go idle and leave memory (up to 10 minutes)...");
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromMinutes(10))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(30), ct);
+            var now = await ActivationMemory.ReadAsync(reads, baseUrl, ServiceProcesses.TotalRss(pids), ct);
+            Console.WriteLine($"  [{clock.Elapsed.TotalMinutes,4:0.0} min] {(now is null ? "activations not visible" : $"{now.Villages:N0} villages active, heap {ServiceProcesses.Bytes(now.ManagedHeapBytes)}")}; " +
+                $"service RSS {ServiceProcesses.Bytes(ServiceProcesses.TotalRss(pids))}");
+            if (now is { Villages: 0 } && ServiceProcesses.TotalRss(pids) < 2L << 30) break;
+        }
     }
 
     /// <summary>A connection string without its password.</summary>

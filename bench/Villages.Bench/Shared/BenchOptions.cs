@@ -46,6 +46,7 @@ public sealed record BenchOptions
           --connection-string CS  the service's database, for its size (default with --url: not measured)
           --renew              then renew the nation: open next year's programme in every village and renew
                                every worker into it (POST .../programs/{year}/renewals, one village per request)
+          --wait-idle          at the end, wait (up to 10 min) for the villages to go idle and print the memory after
           --seed, --token, --webapi-dll, --budget, --json, --ready-timeout as above
 
         memory: a silo in this process on a private PostgreSQL; the live heap per 10,000 active villages
@@ -94,6 +95,7 @@ public sealed record BenchOptions
     public int[]? Pids { get; init; }
     public string? ConnectionString { get; init; }
     public bool Renew { get; init; }
+    public bool WaitIdle { get; init; }
 
     /// <summary>The national mode's budget per village: --budget, else what --workers cost.</summary>
     public long NationalBudget => BudgetGiven ? Budget : Workers * PremiumPerWorker;
@@ -143,6 +145,7 @@ public sealed record BenchOptions
                 "--pids" => o with { Pids = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => Positive(arg, p))] },
                 "--connection-string" => o with { ConnectionString = Value() },
                 "--renew" => o with { Renew = true },
+                "--wait-idle" => o with { WaitIdle = true },
                 _ when !arg.StartsWith('-') => throw new ArgumentException($"Unknown mode '{arg}': 'single' (the default), 'national', 'memory' or 'money'."),
                 _ => throw new ArgumentException($"Unknown option '{arg}'."),
             };

@@ -25,6 +25,8 @@ public static class InProcessSilo
             ["Villages:Privacy:Secret"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Villages:Cluster:SiloPort"] = "0",
             ["Villages:Cluster:GatewayPort"] = "0",
+            // The cluster certificate of this run, deleted with the database's folder.
+            ["Villages:Cluster:Tls:SelfSignedPath"] = Path.Combine(Path.GetDirectoryName(postgres.Server.RequestedDataDirectory)!, "cluster-tls.pfx"),
             ["Logging:LogLevel:Default"] = "Warning",
         });
         builder.Configuration.AddInMemoryCollection(settings);

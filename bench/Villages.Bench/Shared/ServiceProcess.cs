@@ -59,7 +59,9 @@ public sealed class ServiceProcess : IDisposable
                 : $"--webapi-dll {options.WebApiDll} does not exist.");
         var postgres = await BenchPostgres.StartAsync(cleanup, ct);
         Console.WriteLine($"PostgreSQL {postgres.Server.Host}:{postgres.Server.Port}, data in {postgres.Server.DataDirectory} (deleted at the end)");
-        var service = Start(dll, postgres.Server.ConnectionString);
+        // The cluster certificate of this run, deleted with the database's folder.
+        var certificate = Path.Combine(Path.GetDirectoryName(postgres.Server.RequestedDataDirectory)!, "cluster-tls.pfx");
+        var service = Start(dll, postgres.Server.ConnectionString, certificate);
         cleanup.Add(service.Stop);
         Console.WriteLine($"Service {dll} (pid {service.Pid}) at {service.BaseUrl}");
         var took = await service.WaitReadyAsync(TimeSpan.FromSeconds(options.ReadyTimeout), ct);
@@ -67,7 +69,11 @@ public sealed class ServiceProcess : IDisposable
         return (postgres, service);
     }
 
-    public static ServiceProcess Start(string dll, string connectionString)
+    /// <summary>
+    /// Starts the service with a self-signed cluster certificate at <paramref name="certificate"/>.
+    /// Villages__Cluster__Tls__Enabled=false in the bench's environment reaches the service (to measure what TLS costs).
+    /// </summary>
+    public static ServiceProcess Start(string dll, string connectionString, string certificate)
     {
         var port = Villages.Silo.Postgres.LoopbackPort.Free();
         var url = $"http://127.0.0.1:{port}";
@@ -81,6 +87,7 @@ public sealed class ServiceProcess : IDisposable
         foreach (var arg in new[] { dll, "--urls", url }) info.ArgumentList.Add(arg);
         foreach (var name in new[] { "ASPNETCORE_URLS", "DOTNET_URLS", "ASPNETCORE_HTTP_PORTS" }) info.Environment.Remove(name);
         info.Environment["ConnectionStrings__Villages"] = connectionString;
+        info.Environment["Villages__Cluster__Tls__SelfSignedPath"] = certificate;
         info.Environment["Villages__Privacy__Secret"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         // Development for its local token issuer; no demo campaign; client budgets far above the bench's pace.

@@ -69,16 +69,17 @@ public sealed record BenchReport(MachineInfo Machine, BenchOptions Options, stri
     public void PrintSummary()
     {
         Console.WriteLine();
-        Console.WriteLine("Summary (ours: POST /api/villages/{code}/enrollments over HTTP; peer: pgbench enroll.sql on the same PostgreSQL)");
-        Console.WriteLine($"{"clients",7} | {"ours enrol/s",12} | {"p50 ms",8} | {"p99 ms",8} | {"peer enroll_tps",15} | {"ours/peer",9} | {"peer natl read ms",17}");
-        Console.WriteLine(new string('-', 93));
+        Console.WriteLine("Summary (ours: POST /api/villages/{code}/enrollments over HTTP, each village with its operator's token; peers on the same PostgreSQL:");
+        Console.WriteLine("pgbench running enroll.sql, and the same job behind a minimal ASP.NET Core API with Npgsql and no auth, driven by wrk)");
+        Console.WriteLine($"{"clients",7} | {"ours enrol/s",12} | {"p50 ms",8} | {"p99 ms",8} | {"pgbench tps",11} | {"ours/pgbench",12} | {"http peer rps",13} | {"ours/http",9}");
+        Console.WriteLine(new string('-', 101));
         foreach (var r in Rounds)
         {
             var p = Peer.FirstOrDefault(x => x.Clients == r.Clients);
-            var peerTps = p?.EnrollTps is { } t ? t.ToString("N0", CultureInfo.InvariantCulture) : "-";
-            var ratio = p?.EnrollTps is { } t2 && t2 > 0 ? (r.CreatedPerSecond / t2).ToString("0.00", CultureInfo.InvariantCulture) : "-";
-            var read = p?.NationalReadMs is { } ms ? ms.ToString("0.000", CultureInfo.InvariantCulture) : "-";
-            Console.WriteLine($"{r.Clients,7} | {r.CreatedPerSecond,12:N0} | {r.P50Ms,8:0.00} | {r.P99Ms,8:0.00} | {peerTps,15} | {ratio,9} | {read,17}");
+            static string Of(double? v, string format) => v is { } x ? x.ToString(format, CultureInfo.InvariantCulture) : "-";
+            static string Ratio(double ours, double? theirs) => theirs is > 0 ? (ours / theirs.Value).ToString("0.00", CultureInfo.InvariantCulture) : "-";
+            Console.WriteLine($"{r.Clients,7} | {r.CreatedPerSecond,12:N0} | {r.P50Ms,8:0.00} | {r.P99Ms,8:0.00} | {Of(p?.EnrollTps, "N0"),11} | {Ratio(r.CreatedPerSecond, p?.EnrollTps),12} | " +
+                $"{Of(p?.HttpEnrollRps, "N0"),13} | {Ratio(r.CreatedPerSecond, p?.HttpEnrollRps),9}");
         }
         if (PeerNote is not null) Console.WriteLine($"peer: {PeerNote}");
         foreach (var p in Peer.Where(p => p.Error is not null)) Console.WriteLine($"peer with {p.Clients} clients failed: {p.Error}");

@@ -160,10 +160,16 @@ public static class SingleBench
             {
                 Console.WriteLine();
                 Console.WriteLine($"Peer: {script} {postgres.Server.Host} {postgres.Server.Port} {options.Seconds} {clients}");
-                var peer = await PeerBaseline.RunAsync(script, postgres.Server.Host, postgres.Server.Port, options.Seconds, clients, ct);
+                var peer = await PeerBaseline.RunAsync(script, postgres.Server.Host, postgres.Server.Port, postgres.Server.Password, options.Seconds, clients, ct);
                 Console.WriteLine(peer.Error is null
                     ? $"  enroll_tps={peer.EnrollTps} national_read_tps={peer.NationalReadTps} national_read_ms={peer.NationalReadMs} ({peer.Took:0} s)"
                     : $"  failed: {peer.Error}");
+                if (PeerBaseline.HttpPeerOf(script) is { } httpPeer)
+                {
+                    Console.WriteLine($"HTTP peer: {httpPeer} {postgres.Server.Host} {postgres.Server.Port} {options.Seconds} {clients}");
+                    peer = await PeerBaseline.WithHttpPeerAsync(peer, httpPeer, postgres.Server.Host, postgres.Server.Port, postgres.Server.Password, options.Seconds, ct);
+                    Console.WriteLine(peer.HttpError is null ? $"  enroll_rps={peer.HttpEnrollRps} enroll_p99_ms={peer.HttpEnrollP99Ms}" : $"  failed: {peer.HttpError}");
+                }
                 peers.Add(peer);
             }
         }

@@ -8,6 +8,9 @@ namespace Villages.Specs.Hosting;
 /// <summary>Every setting is bound one way and checked before the service starts: a bad value stops it, naming the key.</summary>
 public sealed class SettingsTests
 {
+    // Named, never created: building a host reads no certificate, only starting one does.
+    private static readonly string UnusedCertificate = Path.Combine(Path.GetTempPath(), "villages-specs-unused-cluster-tls.pfx");
+
     [Theory]
     [InlineData("Villages:Program:MaximumBudget", "0")]
     [InlineData("Villages:Program:DefaultCoverageMonths", "0")]
@@ -26,6 +29,9 @@ public sealed class SettingsTests
     [InlineData("Villages:RateLimit:PerCallerPerSecond", "0")]
     [InlineData("Villages:Auth:Audience", "")]
     [InlineData("Villages:Demo:EnrollmentsPerSecond", "0")]
+    [InlineData("Villages:Cluster:Tls:CertificatePath", "/no/such/certificate.pfx")]
+    [InlineData("Villages:Cluster:Tls:StoreThumbprint", "not-hex")]
+    [InlineData("Villages:Cluster:Tls:HandshakeTimeout", "00:00:00")]
     [InlineData("Villages:Limits:StreamsPerCaller", "0")]
     [InlineData("Villages:Limits:StreamsPerCaller", "6000")] // above the node's Streams
     [InlineData("Villages:Limits:Imports", "0")]
@@ -42,6 +48,7 @@ public sealed class SettingsTests
         {
             ["ConnectionStrings:Villages"] = "Host=127.0.0.1;Database=unused",
             ["Villages:Privacy:Secret"] = Villages.Privacy.PrivacyOptions.NewSecret(),
+            ["Villages:Cluster:Tls:SelfSignedPath"] = UnusedCertificate,
             [key] = value,
         });
 
@@ -58,8 +65,24 @@ public sealed class SettingsTests
         {
             ["ConnectionStrings:Villages"] = "Host=127.0.0.1;Database=unused",
             ["Villages:Privacy:Secret"] = Villages.Privacy.PrivacyOptions.NewSecret(),
+            ["Villages:Cluster:Tls:SelfSignedPath"] = UnusedCertificate,
         });
 
         builder.AddVillagesWebApi();
+    }
+
+    [Fact]
+    public void Outside_development_a_node_without_a_cluster_certificate_does_not_start()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Villages"] = "Host=127.0.0.1;Database=unused",
+            ["Villages:Privacy:Secret"] = Villages.Privacy.PrivacyOptions.NewSecret(),
+        });
+
+        var refusal = Assert.Throws<OptionsValidationException>(() => builder.AddVillagesWebApi());
+
+        Assert.Contains("Villages:Cluster:Tls:CertificatePath", refusal.Message);
     }
 }

@@ -15,20 +15,21 @@ public sealed class AccessPolicySpecs
 
     /// <summary>The columns of <see cref="Table"/>, in order.</summary>
     private static readonly VillageAction[] Columns =
-        [ReadPersonal, ChangeProgram, Enroll, Withdraw, Renew, ExportPersonal, RenewRegion, LookupCoverage, AuditLookups, ReadDues, RecordPayment, Reinstate, Reconcile];
+        [ReadPersonal, ChangeProgram, Enroll, Withdraw, Renew, ExportPersonal, RenewRegion, LookupCoverage, AuditLookups, ReadDues, RecordPayment, Reinstate, Reconcile,
+            RegisterAgent, ReadAgents];
 
     /// <summary>The widest region a token gives each role, and what the role may do inside it: Y yes, . no.</summary>
     private static readonly Dictionary<string, (RegionLevel Scope, string Row)> Table = new()
     {
-        //                                                Read Chg Enr Wdr Rnw Exp RRg Lku Aud Due Pay Rei Rec
-        [Roles.VillageOperator] = (RegionLevel.Village, "  Y   Y   Y   Y   Y   Y   .   Y   .   Y   Y   .   ."),
-        [Roles.PerisaiAgent] = (RegionLevel.Village, "     Y   .   Y   .   .   .   .   .   .   .   .   .   ."),
-        [Roles.DistrictOfficer] = (RegionLevel.District, " Y   .   .   .   .   .   .   Y   .   Y   .   .   ."),
-        [Roles.RegencyOfficer] = (RegionLevel.Regency, "   Y   .   .   .   .   .   Y   Y   .   Y   Y   .   ."),
-        [Roles.ProvinceOfficer] = (RegionLevel.Province, " Y   .   .   .   .   .   Y   Y   .   Y   Y   .   ."),
-        [Roles.BpjsBranch] = (RegionLevel.Regency, "       Y   .   .   .   .   Y   .   Y   .   Y   .   Y   Y"),
-        [Roles.NationalMonitor] = (RegionLevel.Nation, "   Y   .   .   .   .   .   .   Y   Y   Y   .   .   ."),
-        [Roles.NationalAdmin] = (RegionLevel.Nation, "     Y   .   .   .   .   .   .   Y   Y   Y   .   .   ."),
+        //                                                Read Chg Enr Wdr Rnw Exp RRg Lku Aud Due Pay Rei Rec Agt RdA
+        [Roles.VillageOperator] = (RegionLevel.Village, "  Y   Y   Y   Y   Y   Y   .   Y   .   Y   Y   .   .   .   ."),
+        [Roles.PerisaiAgent] = (RegionLevel.Village, "     Y   .   Y   .   .   .   .   .   .   .   .   .   .   .   ."),
+        [Roles.DistrictOfficer] = (RegionLevel.District, " Y   .   .   .   .   .   .   Y   .   Y   .   .   .   .   Y"),
+        [Roles.RegencyOfficer] = (RegionLevel.Regency, "   Y   .   .   .   .   .   Y   Y   .   Y   Y   .   .   Y   Y"),
+        [Roles.ProvinceOfficer] = (RegionLevel.Province, " Y   .   .   .   .   .   Y   Y   .   Y   Y   .   .   Y   Y"),
+        [Roles.BpjsBranch] = (RegionLevel.Regency, "       Y   .   .   .   .   Y   .   Y   .   Y   .   Y   Y   .   Y"),
+        [Roles.NationalMonitor] = (RegionLevel.Nation, "   Y   .   .   .   .   .   .   Y   Y   Y   .   .   .   .   Y"),
+        [Roles.NationalAdmin] = (RegionLevel.Nation, "     Y   .   .   .   .   .   .   Y   Y   Y   .   .   .   Y   Y"),
     };
 
     /// <summary>The levels each action is asked on by the API: the route's village or region (or, for AuditLookups, none).</summary>
@@ -37,6 +38,7 @@ public sealed class AccessPolicySpecs
         ExportPersonal => [RegionLevel.Village, RegionLevel.District, RegionLevel.Regency],
         RenewRegion => [RegionLevel.District, RegionLevel.Regency],
         Reconcile => [RegionLevel.Regency],
+        RegisterAgent or ReadAgents => [RegionLevel.District, RegionLevel.Regency], // an agent's region
         AuditLookups => [RegionLevel.Nation],
         _ => [RegionLevel.Village],
     };

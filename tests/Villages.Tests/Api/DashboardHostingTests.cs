@@ -15,6 +15,8 @@ public sealed class DashboardHostingTests(ApiFixture api)
     [InlineData("/r/35.10.01")]
     [InlineData("/v/35.10.01.2001")]
     [InlineData("/imports")]
+    [InlineData("/rekonsiliasi")]
+    [InlineData("/rekonsiliasi/35.10/0f8fad5b-d9cb-469f-a165-70867728950e")]
     public async Task Every_screen_path_answers_the_page(string path)
     {
         var response = await api.Host.Anonymous.GetAsync(path);

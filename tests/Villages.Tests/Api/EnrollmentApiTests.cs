@@ -13,6 +13,7 @@ public sealed class EnrollmentApiTests(ApiFixture api)
     public async Task Enrolling_answers_201_with_a_location_then_200_for_the_same_call()
     {
         var code = await api.OpenVillage();
+        await api.Host.RegisterAgentAsync("PERISAI-3510-07", code[..5]);
         var worker = Worker(agentId: "PERISAI-3510-07");
         var first = await api.Host.Enroll(code, ApiHost.Body(worker));
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);

@@ -34,10 +34,10 @@ public sealed class NoNikInTelemetryTests(ApiFixture api)
         var metrics = await api.Host.Management.GetStringAsync("/metrics");
         await Task.Delay(500); // let the last spans end
 
-        var spans = api.Host.Spans.ToList().Select(Describe);
+        var spans = api.Host.SpansSoFar().Select(Describe);
         var everything = string.Join("\n", api.Host.Logs.Lines.Concat(spans).Append(metrics));
         Assert.NotEmpty(api.Host.Logs.Lines);
-        Assert.Contains(api.Host.Spans.ToList(), s => s.Source.Name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal));
+        Assert.Contains(api.Host.SpansSoFar(), s => s.Source.Name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal));
         // The jobs and exports were traced: what is searched below covers them.
         foreach (var route in new[] { "/api/imports", "/api/regions/{code}/reconciliations", "/api/villages/{code}/enrollments/export", "/api/coverage/lookup" })
         {

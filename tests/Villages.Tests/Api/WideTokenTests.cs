@@ -21,7 +21,7 @@ public sealed class WideTokenTests(ApiFixture api)
     private static readonly string[] Writes =
     [
         "putProgram", "putYearProgram", "renew", "enroll", "enrollBatch", "enrollBatchCsv", "withdraw", "startImport", "lookupCoverage", "startRegionRenewal",
-        "recordPayment", "reinstate", "startReconciliation",
+        "recordPayment", "reinstate", "startReconciliation", "putAgent",
     ];
 
     [Fact]
@@ -78,10 +78,11 @@ public sealed class WideTokenTests(ApiFixture api)
                 months = new[] { $"{NextYear}-01" }, amount = 16_800 }),
         "reinstate" => await client.PostAsJsonAsync($"/api/villages/{village}/programs/{NextYear}/reinstatements", new { enrollmentIds = new[] { enrollmentId }, reason = "x" }),
         "startReconciliation" => await client.PostAsync($"/api/regions/{village[..5]}/reconciliations", Csv($"nik,kpj,status,registeredOn\n{nik},12345678901,registered,2026-01-05\n")),
+        "putAgent" => await client.PutAsJsonAsync("/api/agents/PERISAI-WIDE", new { name = "Agen Lebar", region = village[..5], status = "active" }),
         _ => throw new ArgumentOutOfRangeException(nameof(write), write, null),
     };
 
-    /// <summary>What a write could have changed: both villages as everyone sees them, their enrolments and history, next year's programme, the month's audited questions.</summary>
+    /// <summary>What a write could have changed: both villages as everyone sees them, their enrolments and history, next year's programme, the month's audited questions, the agent.</summary>
     private async Task<string> State(string village, string neighbour)
     {
         using var monitor = api.Host.ClientFor(api.Host.Token("monitor", [Roles.NationalMonitor]));
@@ -93,6 +94,7 @@ public sealed class WideTokenTests(ApiFixture api)
             parts.Add(await api.Http.GetStringAsync($"/api/villages/{code}/history?limit=500"));
         }
         parts.Add((await (await monitor.GetAsync("/api/coverage/lookups")).Json()).GetProperty("total").ToString());
+        parts.Add(((int)(await monitor.GetAsync("/api/agents/PERISAI-WIDE")).StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
         return string.Join('\n', parts);
     }
 

@@ -46,10 +46,13 @@ public sealed class BrowserFixture : IAsyncLifetime
         await Host.DisposeAsync();
     }
 
-    /// <summary>A fresh browser context (its own storage: no language or token left by another test) and a page in it.</summary>
-    public async Task<IPage> NewPageAsync(int width = 1366)
+    /// <summary>
+    /// A fresh browser context (its own storage: no language or token left by another test) and a page in it,
+    /// on the fixture's service or on another one a test runs (one on a clock it moves).
+    /// </summary>
+    public async Task<IPage> NewPageAsync(int width = 1366, ApiHost? host = null)
     {
-        var context = await _browser!.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = 900 }, BaseURL = Host.BaseAddress.ToString() });
+        var context = await _browser!.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = 900 }, BaseURL = (host ?? Host).BaseAddress.ToString() });
         context.SetDefaultTimeout((float)Patience.TotalMilliseconds);
         var page = await context.NewPageAsync();
         page.PageError += (_, error) => Console.WriteLine($"page error: {error}");
@@ -93,9 +96,19 @@ public sealed class BrowserFixture : IAsyncLifetime
         await Assertions.Expect(page.Locator("#village-name")).ToBeVisibleAsync();
     }
 
-    /// <summary>The figures of a region as the API answers them (ID: the nation).</summary>
-    public async Task<JsonElement> ProgressAsync(string region = "ID") =>
-        await Host.Anonymous.GetFromJsonAsync<JsonElement>(region == "ID" ? "/api/progress" : $"/api/progress/{region}");
+    /// <summary>Through the Development "sign in as" form: a role and the region codes its token names.</summary>
+    public static async Task SignInAsync(IPage page, string role, string regions, string roleName)
+    {
+        await page.Locator("#sign-in").ClickAsync();
+        await page.Locator("#sign-in-role").SelectOptionAsync(role);
+        await page.Locator("#sign-in-region").FillAsync(regions);
+        await page.Locator("#sign-in-as button[type=submit]").ClickAsync();
+        await Assertions.Expect(page.Locator("#signed-in")).ToContainTextAsync(roleName);
+    }
+
+    /// <summary>The figures of a region as the API answers them (ID: the nation), from the fixture's service or another.</summary>
+    public async Task<JsonElement> ProgressAsync(string region = "ID", ApiHost? host = null) =>
+        await (host ?? Host).Anonymous.GetFromJsonAsync<JsonElement>(region == "ID" ? "/api/progress" : $"/api/progress/{region}");
 
     /// <summary>
     /// Waits until the page's national figures (data-value of each [data-figure]) are the API's, read
@@ -109,15 +122,15 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// Waits until the figures shown under a selector (data-value of each [data-figure]) are a
     /// region's as the API answers them now, read afresh each time. source picks the figures out of
     /// the region's totals (its apparatus, a budget year); a figure named "prefix-name" reads "name".
-    /// until is asked of the totals. Returns the figures both agree on.
+    /// until is asked of the totals. Returns the figures both agree on. host: another service than the fixture's.
     /// </summary>
     public async Task<JsonElement> PageAgreesAsync(IPage page, string region, string within, Func<JsonElement, JsonElement> source,
-        string[] figures, Func<JsonElement, bool>? until = null)
+        string[] figures, Func<JsonElement, bool>? until = null, ApiHost? host = null)
     {
         var deadline = DateTime.UtcNow + Patience;
         while (true)
         {
-            var totals = (await ProgressAsync(region)).GetProperty("totals");
+            var totals = (await ProgressAsync(region, host)).GetProperty("totals");
             var api = source(totals);
             var differences = new List<string>();
             foreach (var figure in figures)

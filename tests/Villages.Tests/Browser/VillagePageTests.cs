@@ -31,6 +31,7 @@ public sealed class VillagePageTests(BrowserFixture browser, ITestOutputHelper o
     public async Task A_csv_upload_reports_its_bad_rows_with_the_problem_and_its_good_rows_as_created()
     {
         var village = await browser.OpenVillageAsync();
+        await browser.Host.RegisterAgentAsync("PRS-7", village[..5]);
         const string badNik = "3510019913900001"; // month 13: no such birth date
         await ProblemCodeForNik(badNik, "invalid-nik");
 

@@ -29,6 +29,7 @@ public sealed class CsvInjectionTests(ApiFixture api)
     public async Task Formula_names_round_trip_through_json_and_open_as_text_in_every_csv()
     {
         var village = await api.OpenVillage();
+        await api.Host.RegisterAgentAsync("-1-1", village[..8]); // an agent code that starts like a formula
         var (hyperlink, sum, plus) = (Worker(name: Hyperlink, agentId: "-1-1"), Worker(name: "@SUM(1+1)*cmd|' /C calc'!A0"), Worker(name: "+62 Budi"));
         var created = await (await api.Host.Enroll(village, ApiHost.Body(hyperlink))).Json();
         Assert.Equal((Hyperlink, "-1-1"), (created.GetProperty("name").GetString(), created.GetProperty("agentId").GetString()));

@@ -65,6 +65,7 @@ public sealed class ImportAndExportTests(ApiFixture api)
     public async Task The_collective_registration_export_has_full_niks_for_those_allowed_only()
     {
         var code = await api.OpenVillage();
+        await api.Host.RegisterAgentAsync("PERISAI-9", code[..8]);
         var worker = Worker(agentId: "PERISAI-9");
         await api.Host.Enroll(code, ApiHost.Body(worker));
         using var branch = api.Host.ClientFor(api.Host.Token("bpjs-banyuwangi", [Roles.BpjsBranch], ["35.10"]));

@@ -83,9 +83,12 @@ public sealed class FaultToleranceTests(ITestOutputHelper output)
         await AcknowledgedAsync(load, DateTime.UtcNow, 100, "before any fault");
 
         var victim = cluster.Silos[1];
+        await Task.Delay(TimeSpan.FromSeconds(5)); // a steady rate to compare with
+        var killedAt = DateTime.UtcNow;
         victim.Kill();
         Step($"killed {victim.Name} (SIGKILL); {load.Acks.Count} acknowledged so far");
         await Task.Delay(TimeSpan.FromSeconds(12));
+        Step(Recovery.Describe(load.Acks.Select(static a => a.At), killedAt));
         Step($"restarting {victim.Name}; {load.Acks.Count} acknowledged so far");
         await cluster.RestartAsync(victim);
         Step($"{victim.Name} ready again");

@@ -65,6 +65,8 @@ internal sealed class ProcessCluster : IAsyncDisposable
             {
                 ["ConnectionStrings__Villages"] = cluster.ConnectionString,
                 ["Villages__Privacy__Secret"] = TestSecrets.Secret,
+                // Every node presents the test run's certificate and trusts only it: the cluster runs on mutual TLS.
+                ["Villages__Cluster__Tls__SelfSignedPath"] = TestCertificates.SelfSignedPath,
                 ["Logging__Console__FormatterName"] = "simple",
                 ["Logging__Console__FormatterOptions__SingleLine"] = "true",
                 ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",

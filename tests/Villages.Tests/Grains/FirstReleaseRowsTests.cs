@@ -97,6 +97,29 @@ public sealed class FirstReleaseRowsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Enrolments_stored_with_an_agent_the_registry_never_knew_keep_it_count_for_it_and_stay_idempotent()
+    {
+        // The first release accepted any agent code; the registry (empty here) judges new enrolments only.
+        var a = _cluster.Grains.Village(A);
+        var theirs = Expected("a.enrollments").GetProperty("Items").EnumerateArray().Where(static e => e.GetProperty("AgentId").GetString() == "PRS-3510-1").ToList();
+        var agent = Assert.Single((await a.GetReport()).Figures.TopAgents, static t => t.AgentId == "PRS-3510-1");
+        // A prepaid programme of the first release: every month its workers owe counts as collected.
+        Assert.Equal((theirs.Count(static e => e.GetProperty("Status").GetInt32() == 1), theirs.Sum(static e => e.GetProperty("Commitment").GetInt64())),
+            (agent.Enrollments, agent.ContributionsCollected));
+
+        var keys = new WorkerKeys(new PrivacyOptions { Secret = Secret });
+        var active = theirs.Where(static e => e.GetProperty("Status").GetInt32() == 1).Select(static e => e.GetProperty("EnrollmentId").GetString()).ToHashSet();
+        var nik = Expected("workers").EnumerateArray().Select(static w => w.GetString()!).First(n => active.Contains(keys.EnrollmentId(A, n)));
+        var held = (await a.GetEnrollment(keys.EnrollmentId(A, nik)))!;
+        var again = await a.Enroll(new EnrollmentRequest
+        {
+            Nik = nik, Name = held.Name, Occupation = held.Occupation, MonthlyIncome = held.MonthlyIncome, Programs = held.Programs, AgentId = "PRS-3510-1",
+        }, TestActors.Operator);
+        Assert.Equal((EnrollmentResult.Unchanged, "PRS-3510-1"), (again.Result, again.Enrollment?.AgentId));
+        Assert.Equal(FailureCode.AgentNotRegistered, (await a.Enroll(Workers.Worker(agentId: "PRS-3510-1"), TestActors.Operator)).Failure?.Code);
+    }
+
+    [Fact]
     public async Task A_worker_withdrawn_before_the_registry_kept_its_history_is_found_by_a_coverage_question()
     {
         var nik = Expected("workers")[3].GetString()!; // withdrawn on 15 July 2026

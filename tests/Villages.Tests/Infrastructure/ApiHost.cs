@@ -44,6 +44,29 @@ public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = nul
     public string ConnectionString { get; private set; } = null!;
     public CapturedLogs Logs { get; } = new();
     public List<Activity> Spans { get; } = [];
+
+    /// <summary>
+    /// The spans exported so far. The exporter appends from its own thread (group commit flushes
+    /// end spans in the background): a copy that meets an append is taken again.
+    /// </summary>
+    public IReadOnlyList<Activity> SpansSoFar()
+    {
+        while (true)
+        {
+            try
+            {
+                return [.. Spans];
+            }
+            catch (ArgumentException)
+            {
+                // the list grew while it was copied
+            }
+            catch (InvalidOperationException)
+            {
+                // likewise
+            }
+        }
+    }
     public IServiceProvider Services => _app!.Services;
 
     /// <summary>The grains of the co-hosted silo, for a test that sets a scene the API cannot (a job's slot held).</summary>
@@ -95,6 +118,7 @@ public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = nul
             ["Villages:Operations:Port"] = "0",
             ["Villages:Operations:Address"] = "127.0.0.1",
         });
+        builder.Configuration.AddInMemoryCollection(TestCertificates.Settings);
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders().AddProvider(Logs);
@@ -159,6 +183,14 @@ public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = nul
     public Task<HttpResponseMessage> PutProgram(string code, object body) => Http.PutAsJsonAsync($"/api/villages/{code}/program", body);
 
     public Task<HttpResponseMessage> Enroll(string code, object body) => Http.PostAsJsonAsync($"/api/villages/{code}/enrollments", body);
+
+    /// <summary>Registers a PERISAI agent for a regency or district (as a national admin): while active, enrolments there may name it.</summary>
+    public async Task RegisterAgentAsync(string code, string region, string status = "active", string name = "Agen Uji")
+    {
+        using var admin = ClientFor(Token("test-admin", [WebSecurity.Roles.NationalAdmin]));
+        var response = await admin.PutAsJsonAsync($"/api/agents/{code}", new { name, region, status });
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"PUT /api/agents/{code}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
 
     public static object Body(EnrollmentRequest w) => new
     {

@@ -16,6 +16,7 @@ public sealed class LedgerWorkload
     private readonly List<VillageScript> _scripts;
     private readonly ConcurrentDictionary<string, int> _tally = new(StringComparer.Ordinal);
     private int _operations;
+    private bool _agentsRegistered;
 
     /// <param name="grains">Asked on every call: a restarted cluster has a new client.</param>
     public LedgerWorkload(Func<IGrainFactory> grains, int seed, IReadOnlyList<string> villages)
@@ -47,8 +48,10 @@ public sealed class LedgerWorkload
     }
 
     /// <summary>Every village takes its next steps; villages run side by side.</summary>
-    public Task RoundAsync(int stepsEach, int parallel = 8) =>
-        Parallel.ForEachAsync(_scripts, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (script, _) =>
+    public async Task RoundAsync(int stepsEach, int parallel = 8)
+    {
+        await RegisterAgentsAsync();
+        await Parallel.ForEachAsync(_scripts, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (script, _) =>
         {
             for (var i = 0; i < stepsEach; i++)
             {
@@ -56,6 +59,23 @@ public sealed class LedgerWorkload
                 Interlocked.Increment(ref _operations);
             }
         });
+    }
+
+    /// <summary>The agents the scripts name, registered for their regencies (once; registering again changes nothing).</summary>
+    private async Task RegisterAgentsAsync()
+    {
+        if (_agentsRegistered) return;
+        foreach (var regency in _scripts.Select(static s => s.Code[..5]).Distinct())
+        {
+            foreach (var agent in VillageScript.AgentsOf(regency))
+            {
+                var outcome = await Retrying(() => _grains().GetGrain<IAgentGrain>(agent).Register(
+                    new AgentRequest { Name = "Agen " + agent, Region = regency, Status = "active" }, Infrastructure.TestActors.Operator));
+                Assert.Null(outcome.Failure);
+            }
+        }
+        _agentsRegistered = true;
+    }
 
     /// <summary>
     /// Workers change villages, one after another: half are refused because they are still held
@@ -70,7 +90,8 @@ public sealed class LedgerWorkload
             if (from == to || to.Terms is null || from.Active.FirstOrDefault() is not { } worker) continue;
             if (_random.Next(2) == 0)
             {
-                var refused = await Retrying(() => _grains().Village(to.Code).Enroll(worker.Accepted!, Infrastructure.TestActors.Operator));
+                // The other village's operator, not the agent who enrolled them here (an agent works in one regency).
+                var refused = await Retrying(() => _grains().Village(to.Code).Enroll(worker.Accepted! with { AgentId = null }, Infrastructure.TestActors.Operator));
                 Count("held-elsewhere:" + (refused.Failure?.Code.ToString() ?? refused.Result.ToString()));
             }
             else

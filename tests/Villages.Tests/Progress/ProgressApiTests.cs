@@ -13,6 +13,25 @@ public sealed class ProgressApiTests(ProgressApiFixture api)
     private const long Budget = 100 * YearOfUsualPackage;
 
     [Fact]
+    public async Task A_poller_that_has_the_figures_gets_a_304_until_they_move()
+    {
+        var village = Find("62.01").Children[0].Children[0].Code;
+        var first = await api.Host.Anonymous.GetAsync("/api/progress/62.01");
+        var tag = first.Headers.ETag!.Tag;
+        using var again = new HttpRequestMessage(HttpMethod.Get, "/api/progress/62.01") { Headers = { IfNoneMatch = { new(tag) } } };
+        var unchanged = await api.Host.Anonymous.SendAsync(again);
+        Assert.Equal((System.Net.HttpStatusCode.NotModified, 0L), (unchanged.StatusCode, (await unchanged.Content.ReadAsByteArrayAsync()).LongLength));
+
+        await api.OpenAsync(village, 1);
+        await api.EnrollManyAsync(village, 1);
+        await api.PollAsync("/api/progress/62.01", p => Int(p.GetProperty("totals"), "villagesAtTarget") >= 1);
+        using var later = new HttpRequestMessage(HttpMethod.Get, "/api/progress/62.01") { Headers = { IfNoneMatch = { new(tag) } } };
+        var moved = await api.Host.Anonymous.SendAsync(later);
+        Assert.Equal(System.Net.HttpStatusCode.OK, moved.StatusCode);
+        Assert.NotEqual(tag, moved.Headers.ETag!.Tag);
+    }
+
+    [Fact]
     public async Task Every_level_shows_its_figures_and_every_child_region_with_the_reference_village_counts()
     {
         var district = Find("51.03").Children[0]; // Kuta, Badung, Bali
@@ -94,6 +113,7 @@ public sealed class ProgressApiTests(ProgressApiFixture api)
         var (v0, v1) = (district.Children[0].Code, district.Children[1].Code);
         await api.OpenAsync(v0, 20);
         await api.OpenAsync(v1, 20);
+        foreach (var agent in new[] { "PERISAI-A", "PERISAI-B", "PERISAI-C", "PERISAI-D" }) await api.Host.RegisterAgentAsync(agent, "52.01");
         await api.EnrollManyAsync(v0, 2, "PERISAI-A");
         await api.EnrollManyAsync(v1, 1, "PERISAI-A");
         await api.EnrollManyAsync(v1, 3, "PERISAI-B", income: 2_000_000);   // as many, more premiums: before A

@@ -28,6 +28,7 @@ public sealed class ProgressStreamTests(ProgressApiFixture api)
 
         await api.OpenAsync(village, target: 10);
         await screen.NextAsync(static p => Int(p.GetProperty("totals"), "villagesWithProgram") == 1);
+        await api.Host.RegisterAgentAsync("PERISAI-32", regency.Code);
         await api.EnrollAsync(village, Worker(occupation: "pemulung", agentId: "PERISAI-32"));
 
         var later = await screen.NextAsync(static p => Enrolled(p) == 1);

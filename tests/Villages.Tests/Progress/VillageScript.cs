@@ -23,7 +23,8 @@ internal sealed class VillageScript(string code, int index, int seed)
 {
     private static readonly string[] Occupations = [.. EnrollmentOptions.DefaultOccupations];
     private static readonly long[] Incomes = [1_000_000, 1_000_000, 1_000_000, 1_250_000, 1_750_000, 2_500_000, 4_000_000];
-    public static readonly string[] Agents = [.. Enumerable.Range(1, 12).Select(static i => $"PERISAI-{i:D2}")];
+    /// <summary>The PERISAI agents of a regency the scripts name (registered there by the workload).</summary>
+    public static IEnumerable<string> AgentsOf(string regency) => Enumerable.Range(1, 12).Select(i => $"PERISAI-{regency}-{i:D2}");
 
     private readonly Random _random = new(seed * 7_919 + index);
     private readonly List<KnownWorker> _workers = [];
@@ -141,7 +142,7 @@ internal sealed class VillageScript(string code, int index, int seed)
         Programs = ProgramNames.Of(_random.Next(4) == 0 ? Programs.Jkk | Programs.Jkm | Programs.Jht : Programs.Jkk | Programs.Jkm), AgentId = Agent(),
     };
 
-    private string? Agent() => _random.Next(3) == 0 ? Agents[_random.Next(Agents.Length)] : null;
+    private string? Agent() => _random.Next(3) == 0 ? $"PERISAI-{code[..5]}-{1 + _random.Next(12):D2}" : null;
 
     private ProgramTerms Open()
     {

@@ -30,21 +30,21 @@ public sealed class AccessPolicyTests(ApiFixture api)
         "putProgram", "putYearProgram", "renew", "enroll", "enrollBatch", "withdraw", "listEnrollments", "listEndingSoon", "getEnrollment",
         "getHistory", "exportVillage", "exportRegion", "startImport", "getImport", "getImportReport", "lookupCoverage", "listCoverageLookups",
         "startRegionRenewal", "getRenewalJob", "getRenewalJobReport", "getDues", "recordPayment", "reinstate", "startReconciliation",
-        "getReconciliation", "getReconciliationReport",
+        "getReconciliation", "getReconciliationReport", "putAgent", "getAgent", "listAgents",
     ];
 
     /// <summary>Inside its scope (the village, its district, regency or province): Y allowed, . refused. Outside it or wider: all refused, except the national roles.</summary>
     private static readonly Dictionary<string, string> Inside = new()
     {
-        //                         prog year renw enrl btch wdrw list soon one  hist expV expR imp  impS impR look lks  rRnw job  jobR dues pay  rein rec  recS recR
-        [Roles.VillageOperator] = "Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    .    Y    .    .    Y    .    .    .    .    Y    Y    .    .    .    .",
-        [Roles.PerisaiAgent] = "   .    .    .    Y    Y    .    Y    Y    Y    Y    .    .    Y    .    .    .    .    .    .    .    .    .    .    .    .    .",
-        [Roles.DistrictOfficer] = ".    .    .    .    .    .    Y    Y    Y    Y    .    .    .    .    .    Y    .    .    .    .    Y    .    .    .    .    .",
-        [Roles.RegencyOfficer] = " .    .    .    .    .    .    Y    Y    Y    Y    .    .    .    .    .    Y    .    Y    .    .    Y    .    .    .    .    .",
-        [Roles.ProvinceOfficer] = ".    .    .    .    .    .    Y    Y    Y    Y    .    .    .    .    .    Y    .    Y    .    .    Y    .    .    .    .    .",
-        [Roles.BpjsBranch] = "     .    .    .    .    .    .    Y    Y    Y    Y    Y    Y    .    .    .    Y    .    .    .    .    Y    .    Y    Y    Y    Y",
-        [Roles.NationalMonitor] = ".    .    .    .    .    .    Y    Y    Y    Y    .    .    .    Y    Y    Y    Y    .    Y    Y    Y    .    .    .    .    .",
-        [Roles.NationalAdmin] = "  .    .    .    .    .    .    Y    Y    Y    Y    .    .    .    Y    Y    Y    Y    .    Y    Y    Y    .    .    .    .    .",
+        //                         prog year renw enrl btch wdrw list soon one  hist expV expR imp  impS impR look lks  rRnw job  jobR dues pay  rein rec  recS recR agnt agt1 agts
+        [Roles.VillageOperator] = "Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    Y    .    Y    .    .    Y    .    .    .    .    Y    Y    .    .    .    .    .    .    .",
+        [Roles.PerisaiAgent] = "   .    .    .    Y    Y    .    Y    Y    Y    Y    .    .    Y    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .    .",
+        [Roles.DistrictOfficer] = ".    .    .    .    .    .    Y    Y    Y    Y    .    .    .    .    .    Y    .    .    .    .    Y    .    .    .    .    .    .    Y    Y",
+        [Roles.RegencyOfficer] = " .    .    .    .    .    .    Y    Y    Y    Y    .    .    .    .    .    Y    .    Y    .    .    Y    .    .    .    .    .    Y    Y    Y",
+        [Roles.ProvinceOfficer] = ".    .    .    .    .    .    Y    Y    Y    Y    .    .    .    .    .    Y    .    Y    .    .    Y    .    .    .    .    .    Y    Y    Y",
+        [Roles.BpjsBranch] = "     .    .    .    .    .    .    Y    Y    Y    Y    Y    Y    .    .    .    Y    .    .    .    .    Y    .    Y    Y    Y    Y    .    Y    Y",
+        [Roles.NationalMonitor] = ".    .    .    .    .    .    Y    Y    Y    Y    .    .    .    Y    Y    Y    Y    .    Y    Y    Y    .    .    .    .    .    .    Y    Y",
+        [Roles.NationalAdmin] = "  .    .    .    .    .    .    Y    Y    Y    Y    .    .    .    Y    Y    Y    Y    .    Y    Y    Y    .    .    .    .    .    Y    Y    Y",
     };
 
     public static TheoryData<string, string> Callers()
@@ -157,6 +157,9 @@ public sealed class AccessPolicyTests(ApiFixture api)
                 Csv($"nik,kpj,status,registeredOn\n{scene.Nik},{scene.Kpj},registered,{scene.Today}\n")), 202),
             "getReconciliation" => (await client.GetAsync($"/api/regions/{v[..5]}/reconciliations/{scene.Reconciliation}"), 200),
             "getReconciliationReport" => (await client.GetAsync($"/api/regions/{v[..5]}/reconciliations/{scene.Reconciliation}/report"), 200),
+            "putAgent" => (await client.PutAsJsonAsync($"/api/agents/TBL-{Guid.NewGuid():N}", new { name = "Agen Tabel", region = v[..8], status = "active" }), 201),
+            "getAgent" => (await client.GetAsync($"/api/agents/{scene.Agent}"), 200),
+            "listAgents" => (await client.GetAsync($"/api/regions/{v[..8]}/agents"), 200),
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, null),
         };
         using (response)
@@ -204,6 +207,8 @@ public sealed class AccessPolicyTests(ApiFixture api)
         {
             if (_scene is not null) return _scene;
             var village = await api.OpenVillage(500_000_000);
+            // The agents the rows enrol under (an agent's token names its code) and the one they read.
+            foreach (var agent in new[] { "PERISAI-inside", "PERISAI-3510-02", "TBL-SCENE" }) await api.Host.RegisterAgentAsync(agent, village[..8]);
             (await api.Http.PutAsJsonAsync($"/api/villages/{village}/programs/{NextYear}", new { budgetAllocated = 500_000_000 })).EnsureSuccessStatusCode();
             var worker = Worker();
             var enrolled = await (await api.Host.Enroll(village, ApiHost.Body(worker))).Json();
@@ -218,7 +223,7 @@ public sealed class AccessPolicyTests(ApiFixture api)
             var reconciliation = await Finished(branch, (await branch.PostAsync($"/api/regions/{village[..5]}/reconciliations",
                 Csv($"nik,kpj,status,registeredOn\n{worker.Nik},{kpj},registered,{today}\n"))).Headers.Location!);
             return _scene = new Scene(village, enrolled.GetProperty("enrollmentId").GetString()!, worker.Nik!, today,
-                import.GetProperty("id").GetString()!, job.GetProperty("id").GetString()!, reconciliation.GetProperty("id").GetString()!, kpj);
+                import.GetProperty("id").GetString()!, job.GetProperty("id").GetString()!, reconciliation.GetProperty("id").GetString()!, kpj, "TBL-SCENE");
         }
         finally
         {
@@ -234,5 +239,5 @@ public sealed class AccessPolicyTests(ApiFixture api)
 
     private static bool[] Cells(string row) => [.. row.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(static c => c == "Y")];
 
-    private sealed record Scene(string Village, string Enrollment, string Nik, string Today, string Import, string RenewalJob, string Reconciliation, string Kpj);
+    private sealed record Scene(string Village, string Enrollment, string Nik, string Today, string Import, string RenewalJob, string Reconciliation, string Kpj, string Agent);
 }

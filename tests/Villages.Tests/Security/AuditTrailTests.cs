@@ -17,6 +17,7 @@ public sealed class AuditTrailTests(ApiFixture api)
         var code = api.NextVillage();
         using var operatorClient = api.Host.ClientFor(api.Host.Token("op-ani", [Roles.VillageOperator], [code]));
         using var agentClient = api.Host.ClientFor(api.Host.Token("agent-budi", [Roles.PerisaiAgent], [code], "PERISAI-7"));
+        await api.Host.RegisterAgentAsync("PERISAI-7", code[..8]);
         var worker = Worker();
         await operatorClient.PutAsJsonAsync($"/api/villages/{code}/program", new { budgetAllocated = 20_160_000 });
         await operatorClient.PutAsJsonAsync($"/api/villages/{code}/program", new { budgetAllocated = 30_000_000 });

@@ -189,7 +189,7 @@ public sealed class HostileBodyTests(HostileBodyFixture fixture) : IClassFixture
             "createDevelopmentToken" => host.NewClient(),
             "putProgram" or "putYearProgram" or "renew" or "enroll" or "enrollBatch" or "recordPayment" or "startImport" => host.OperatorOf(fixture.Village),
             "lookupCoverage" or "reinstate" or "startReconciliation" => host.ClientFor(host.Token("branch", [Roles.BpjsBranch], ["35.10"])),
-            "startRegionRenewal" => host.ClientFor(host.Token("officer", [Roles.RegencyOfficer], ["35.10"])),
+            "startRegionRenewal" or "putAgent" => host.ClientFor(host.Token("officer", [Roles.RegencyOfficer], ["35.10"])),
             _ => throw new InvalidOperationException($"{operationId} takes a body: give it a caller here, so that its hostile bodies are tested."),
         };
     }

@@ -49,7 +49,7 @@ public sealed class OperatorsViewTests(ApiFixture api)
         do
         {
             await Task.Delay(200);
-            trace = [.. api.Host.Spans.ToList().Where(s => s.TraceId.ToHexString() == traceId)];
+            trace = [.. api.Host.SpansSoFar().Where(s => s.TraceId.ToHexString() == traceId)];
         }
         while (!(Has(trace, "Microsoft.AspNetCore") && Has(trace, "Microsoft.Orleans") && Has(trace, "Npgsql")) && DateTime.UtcNow < deadline);
 

@@ -96,15 +96,19 @@ public sealed class LocalPostgresTests
     public async Task The_migration_service_waits_for_a_server_that_comes_up_later()
     {
         var port = FreePort();
+        var dataDirectory = NewDirectory("late");
+        // The password the server will be given, known before it exists.
+        Directory.CreateDirectory(TestPostgres.RootDirectory);
+        var password = Villages.Silo.Configuration.SecretFile.ReadOrCreate(dataDirectory + "-password", () => "late-password");
         var connectionString = new NpgsqlConnectionStringBuilder
         {
-            Host = "127.0.0.1", Port = port, Username = "postgres", Database = "late", Timeout = 2,
+            Host = "127.0.0.1", Port = port, Username = "postgres", Password = password, Database = "late", Timeout = 2,
         }.ConnectionString;
         var migration = new SchemaMigrationService(connectionString, maxWait: TimeSpan.FromSeconds(60)).StartingAsync(CancellationToken.None);
 
         await Task.Delay(500);
         Assert.False(migration.IsCompleted);
-        await WithServer(new LocalPostgresOptions { DataDirectory = NewDirectory("late"), Database = "late", Port = port, SharedBuffersMegabytes = 32, SyncNewCluster = false }, async server =>
+        await WithServer(new LocalPostgresOptions { DataDirectory = dataDirectory, Database = "late", Port = port, SharedBuffersMegabytes = 32, SyncNewCluster = false }, async server =>
         {
             await migration.WaitAsync(TimeSpan.FromSeconds(60));
             Assert.Equal(SchemaMigrator.Scripts.Count, await ScalarAsync<long>(server.ConnectionString, "SELECT count(*) FROM villages_schema_history"));
@@ -112,7 +116,7 @@ public sealed class LocalPostgresTests
         });
     }
 
-    private static string NewDirectory(string name) =>
+    internal static string NewDirectory(string name) =>
         Path.Combine(TestPostgres.RootDirectory, "local-" + name + "-" + Guid.NewGuid().ToString("N")[..8]);
 
     private static async Task<T> WithServer<T>(LocalPostgresOptions options, Func<LocalPostgres, Task<T>> use)
@@ -128,7 +132,7 @@ public sealed class LocalPostgresTests
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static async Task ExecuteAsync(string connectionString, string sql)
+    internal static async Task ExecuteAsync(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
@@ -136,7 +140,7 @@ public sealed class LocalPostgresTests
         await command.ExecuteNonQueryAsync();
     }
 
-    private static async Task<T> ScalarAsync<T>(string connectionString, string sql)
+    internal static async Task<T> ScalarAsync<T>(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();

@@ -1,52 +1,28 @@
 // Bulk import for a regency: one CSV naming each row's village (POST /api/imports answers 202 with
 // a job), its progress polled until completed or interrupted, then its report as a CSV file.
 import { t } from '../i18n.js';
-import { el, replace, section, problemBox, notice } from '../ui.js';
-import { call, get, download } from '../api.js';
+import { el, replace, section, notice, form, field, downloadButton } from '../ui.js';
+import { call, followJob } from '../api.js';
 import { count, dateTime } from '../format.js';
 import { caller } from '../session.js';
 
 const header = 'villageCode,nik,name,occupation,monthlyIncome,programs,agentId';
 
 export async function renderImports(root, route, { signal }) {
-  const slot = el('div', { class: 'slot', 'aria-live': 'polite' });
   const status = el('div', { id: 'import-status' });
   const file = el('input', { type: 'file', name: 'file', accept: '.csv,text/csv', required: true });
-  const button = el('button', { type: 'submit', class: 'button' }, t('imports.submit'));
   replace(root,
     el('header', { class: 'view-head' }, el('h1', {}, t('imports.title'))),
     section(t('imports.upload'),
       caller() ? null : el('p', { class: 'hint' }, t('imports.signIn')),
       el('p', { class: 'hint' }, t('imports.hint')),
       el('code', { class: 'sample' }, header),
-      el('form', {
-        class: 'form', id: 'import-form',
-        onsubmit: async (event) => {
-          event.preventDefault();
-          button.disabled = true;
-          replace(slot);
-          try {
-            const chosen = file.files[0];
-            const { body } = await call('/api/imports', { method: 'POST', body: await chosen.text(), contentType: 'text/csv', headers: { 'X-File-Name': chosen.name } });
-            await follow(body, status, signal);
-          } catch (problem) {
-            replace(slot, problemBox(problem));
-          } finally {
-            button.disabled = false;
-          }
-        },
-      }, el('label', {}, t('imports.file'), file), button, slot),
+      form('import-form', [field(t('imports.file'), file)], t('imports.submit'), async () => {
+        const chosen = file.files[0];
+        const { body } = await call('/api/imports', { method: 'POST', body: await chosen.text(), contentType: 'text/csv', headers: { 'X-File-Name': chosen.name } });
+        await followJob(body, (job) => `/api/imports/${job.id}`, (job) => draw(status, job), signal);
+      }),
       status));
-}
-
-/** Polls the job every second until it is done, drawing its counts each time. */
-async function follow(job, box, signal) {
-  while (!signal.aborted) {
-    draw(box, job);
-    if (job.state !== 'running') return;
-    await new Promise((resolve) => { setTimeout(resolve, 1000); });
-    job = await get(`/api/imports/${job.id}`);
-  }
 }
 
 function draw(box, job) {
@@ -62,15 +38,8 @@ function draw(box, job) {
       })),
       el('p', { class: 'hint' }, t('imports.started', { at: dateTime(job.startedAt) })),
       job.state === 'interrupted' ? notice(t('imports.interrupted'), 'warn') : null,
-      job.state === 'running' ? null : el('button', {
-        type: 'button', class: 'button', id: 'import-report',
-        onclick: async () => {
-          try {
-            replace(slot, notice(t('export.saved', { file: await download(`/api/imports/${job.id}/report`, `import-${job.id}.csv`) })));
-          } catch (problem) {
-            replace(slot, problemBox(problem));
-          }
-        },
-      }, t('imports.report')),
+      job.state === 'running' ? null : downloadButton({
+        id: 'import-report', text: t('imports.report'), path: `/api/imports/${job.id}/report`, file: `import-${job.id}.csv`, slot,
+      }),
       slot));
 }

@@ -1,8 +1,8 @@
 // The lists under a region's figures: villages lagging behind (or not started), the PERISAI agents,
-// and the BPJS collective-registration export of a district or regency.
+// and the BPJS collective-registration export of a district or regency (all, or the changes only).
 import { t } from '../i18n.js';
-import { el, replace, section, problemBox, notice } from '../ui.js';
-import { get, download } from '../api.js';
+import { el, replace, section, problemBox, downloadButton } from '../ui.js';
+import { get } from '../api.js';
 import { count, rupiah } from '../format.js';
 import { localTable, remoteTable, link } from '../tables.js';
 
@@ -60,21 +60,17 @@ export function agentsPanel(code, signal) {
   return { element: section(t('agents.title'), slot, box), refresh: load };
 }
 
-/** The NIKs in full: only a village operator or a BPJS branch within the region may (403 otherwise). */
+/**
+ * The NIKs in full: only a village operator or a BPJS branch within the region may (403 otherwise).
+ * Everything active, or only the changes since the region's last export (new, renewed, ended).
+ */
 export function exportPanel(code, name) {
   const slot = el('div', { class: 'slot' });
   return section(t('export.title'),
     el('p', { class: 'hint' }, t('export.regionHint', { name })),
-    el('button', {
-      type: 'button', class: 'button', id: 'export-region',
-      onclick: async () => {
-        try {
-          const file = await download(`/api/regions/${code}/enrollments/export`, `bpu-kolektif-${code}.csv`);
-          replace(slot, notice(t('export.saved', { file })));
-        } catch (problem) {
-          replace(slot, problemBox(problem));
-        }
-      },
-    }, t('export.button')),
+    el('p', { class: 'hint' }, t('export.changesHint')),
+    el('div', { class: 'actions' },
+      downloadButton({ id: 'export-region', text: t('export.button'), path: `/api/regions/${code}/enrollments/export`, file: `bpu-kolektif-${code}.csv`, slot }),
+      downloadButton({ id: 'export-region-changes', text: t('export.changes'), path: `/api/regions/${code}/enrollments/export?changes=true`, file: `bpu-perubahan-${code}.csv`, slot, quiet: true })),
     slot);
 }

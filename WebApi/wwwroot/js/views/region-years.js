@@ -6,7 +6,7 @@ import { el, replace, figure, section } from '../ui.js';
 import { count, decimal, percent, rupiah } from '../format.js';
 import { localTable, numberColumn as number, moneyColumn as money, regionColumns } from '../tables.js';
 
-/** The apparatus of the region's villages: covered today, effective, ending, their own budget. */
+/** The apparatus of the region's villages: covered today, effective, ending, their own budget and arrears. */
 export function apparatusPanel() {
   const box = el('div', { class: 'figures small', id: 'apparatus-figures' });
   const element = section(t('apparatus.title'), el('p', { class: 'hint' }, t('apparatus.hint')), box);
@@ -38,6 +38,10 @@ export function apparatusPanel() {
         figure('apparatus-budgetCommitted', t('figure.budgetCommitted'), {
           value: a.budgetCommitted, text: rupiah(a.budgetCommitted), money: true, ratio: a.budgetCommitted / (a.budgetAllocated || 1),
           sub: `${t('figure.ofAllocated', { percent: percent(a.budgetCommitted, a.budgetAllocated) })} (${rupiah(a.budgetAllocated)})`,
+        }),
+        figure('apparatus-amountInArrears', t('figure.amountInArrears'), {
+          value: a.amountInArrears, text: rupiah(a.amountInArrears), money: true, warn: true,
+          sub: t('figure.arrearsSub', { workers: count(a.workersInArrears), villages: count(a.villagesInArrears) }),
         }));
     },
   };

@@ -1,7 +1,8 @@
 // The monitoring screen of the nation, a province, a regency or a district: headline figures for
 // today (covered, effective coverage, ending within 30 days), the village apparatus apart, the child
 // regions as a chart and a table (each a way down), the budget years one at a time, enrolments per
-// day, occupations, lagging villages and agents. Live: every "progress" event redraws it without a reload.
+// day, occupations, the money with BPJS (due, paid, arrears, terminated, confirmed) and the villages in
+// arrears, lagging villages and agents. Live: every "progress" event redraws it without a reload.
 import { t } from '../i18n.js';
 import { el, replace, figure, section, problemBox, throttle } from '../ui.js';
 import { get } from '../api.js';
@@ -14,6 +15,7 @@ import { remember } from '../names.js';
 import { crumbs } from './crumbs.js';
 import { laggingPanel, agentsPanel, exportPanel } from './region-lists.js';
 import { apparatusPanel, yearsPanel, programFigures } from './region-years.js';
+import { moneyPanel, arrearsPanel } from './region-money.js';
 
 export async function renderRegion(root, { code }, { signal }) {
   let progress;
@@ -36,6 +38,8 @@ export async function renderRegion(root, { code }, { signal }) {
   const agents = agentsPanel(code, signal);
   const apparatus = apparatusPanel();
   const years = yearsPanel(level);
+  const dues = moneyPanel(level);
+  const arrears = arrearsPanel(code, signal);
   replace(root,
     crumbs(code),
     el('header', { class: 'view-head' },
@@ -47,6 +51,8 @@ export async function renderRegion(root, { code }, { signal }) {
       section(t('region.childrenChart', { children: childLevel }), el('p', { class: 'hint' }, t('region.childrenChartHint')), childChart),
       el('div', { class: 'stack' }, section(t('region.daily'), days), section(t('region.occupations'), occupations))),
     section(t(`level.list.${level}`), childTable),
+    dues.element,
+    arrears.element,
     years.element,
     el('div', { class: 'columns' }, lagging.element, agents.element),
     level === 'district' || level === 'regency' ? exportPanel(code, progress.region.name) : null);
@@ -57,6 +63,7 @@ export async function renderRegion(root, { code }, { signal }) {
     p.children.forEach((c) => remember(c.code, c.name));
     drawFigures(figures, p.totals);
     apparatus.draw(p.totals.apparatus);
+    dues.draw(p);
     years.draw(p);
     live.textContent = t('region.asOf', { time: time(p.asOf) });
     drawChildren(childChart, p.children);
@@ -70,11 +77,12 @@ export async function renderRegion(root, { code }, { signal }) {
 
   // Figures move at once; the heavier charts and tables at most once a second; lists every few seconds.
   const redraw = throttle(draw, 1000);
-  const refreshLists = throttle(() => { lagging.refresh(); agents.refresh(); }, 5000);
+  const refreshLists = throttle(() => { lagging.refresh(); agents.refresh(); arrears.refresh(); }, 5000);
   watchProgress(code, signal, (next) => {
     if (next.version === progress.version && next.asOf === progress.asOf) return;
     progress = next;
     drawFigures(figures, next.totals);
+    dues.drawFigures(next);
     redraw(next);
     refreshLists();
   }, (state) => { live.dataset.state = state; });

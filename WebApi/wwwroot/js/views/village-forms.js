@@ -2,34 +2,13 @@
 // the village apparatus among them), withdraw one, upload a CSV of workers (each row's result shown),
 // and export the BPJS collective file. The programme form is in village-programs.js.
 import { t } from '../i18n.js';
-import { el, replace, problemBox, notice } from '../ui.js';
-import { call, download } from '../api.js';
+import { el, replace, problemBox, notice, downloadButton, form, field } from '../ui.js';
+import { call } from '../api.js';
 import { rupiah } from '../format.js';
 import { explainLine } from '../problems.js';
 import { localTable, h } from '../tables.js';
 
-export const field = (label, input) => el('label', {}, label, input);
 export const number = (name, value, extra = {}) => el('input', { name, type: 'number', min: 1, step: 1, value, required: true, ...extra });
-
-/** A form whose submit (a label, or a button of its own) runs action(slot) and shows its problem, if any, in the form's own slot. */
-export function form(id, fields, submit, action) {
-  const slot = el('div', { class: 'slot', 'aria-live': 'polite' });
-  const button = submit instanceof Node ? submit : el('button', { type: 'submit', class: 'button' }, submit);
-  return el('form', {
-    class: 'form', id,
-    onsubmit: async (event) => {
-      event.preventDefault();
-      button.disabled = true;
-      try {
-        await action(slot, event.target);
-      } catch (problem) {
-        replace(slot, problemBox(problem));
-      } finally {
-        button.disabled = false;
-      }
-    },
-  }, fields, button, slot);
-}
 
 /** The positions of village apparatus (perangkat desa, UU 6/2014), recorded as their occupation. */
 const positions = ['kepala-desa', 'sekretaris-desa', 'kepala-urusan', 'kepala-seksi', 'kepala-dusun', 'staf-desa'];
@@ -130,19 +109,13 @@ export function uploadForm(code, refresh) {
   return el('div', {}, upload, results);
 }
 
+/** The village's BPJS collective file (NIKs in full): every active worker, or only the changes since its last export. */
 export function exportButton(code) {
   const slot = el('div', { class: 'slot' });
   return el('div', { class: 'export' },
-    el('button', {
-      type: 'button', class: 'button quiet', id: 'export-village',
-      onclick: async () => {
-        try {
-          replace(slot, notice(t('export.saved', { file: await download(`/api/villages/${code}/enrollments/export`, `bpu-kolektif-${code}.csv`) })));
-        } catch (problem) {
-          replace(slot, problemBox(problem));
-        }
-      },
-    }, t('export.villageButton')),
+    el('div', { class: 'actions' },
+      downloadButton({ id: 'export-village', text: t('export.villageButton'), path: `/api/villages/${code}/enrollments/export`, file: `bpu-kolektif-${code}.csv`, slot, quiet: true }),
+      downloadButton({ id: 'export-village-changes', text: t('export.villageChanges'), path: `/api/villages/${code}/enrollments/export?changes=true`, file: `bpu-perubahan-${code}.csv`, slot, quiet: true })),
     slot);
 }
 

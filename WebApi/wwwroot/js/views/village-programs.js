@@ -2,10 +2,10 @@
 // other years', and the operator's form to open or change one (a year, a funder, a cohort), which
 // also adds a second funder to a year.
 import { t } from '../i18n.js';
-import { el, replace, notice, simpleTable } from '../ui.js';
+import { el, replace, notice, simpleTable, form, field } from '../ui.js';
 import { call } from '../api.js';
 import { count, rupiah } from '../format.js';
-import { form, field, number } from './village-forms.js';
+import { number } from './village-forms.js';
 
 export const funders = ['SD', 'SA', 'SL'];
 export const defaultFunder = (village) => (village.kind === 'kelurahan' ? 'SA' : 'SD');

@@ -2,7 +2,7 @@
 // renewed (GET .../enrollments/ending-soon), each with a box to tick, and the renewal of those chosen
 // (or of every worker of the year before) into a budget year's programme, each worker's result shown.
 import { t } from '../i18n.js';
-import { el, replace, problemBox, notice, simpleTable } from '../ui.js';
+import { el, replace, problemBox, notice, simpleTable, tickTable, keepListed } from '../ui.js';
 import { call, get } from '../api.js';
 import { count, date, rupiah } from '../format.js';
 import { explainLine } from '../problems.js';
@@ -55,24 +55,14 @@ export function endingPanel(code, current, refresh, signedIn) {
       replace(list, el('p', { class: 'empty' }, t('ending.none')));
       return;
     }
-    const all = el('input', {
-      type: 'checkbox', id: 'ending-choose-all', 'aria-label': t('ending.chooseAll'), checked: items.every((e) => chosen.has(e.enrollmentId)),
-      onchange: (event) => { items.forEach((e) => (event.target.checked ? chosen.add(e.enrollmentId) : chosen.delete(e.enrollmentId))); drawList(); },
-    });
     replace(list,
-      simpleTable('ending-table', [
-        { label: all }, { label: t('column.name') }, { label: t('column.nik') }, { label: t('column.occupation') },
-        { label: t('column.coverageEnd') }, { label: t('column.period') }, { label: t('column.premium'), number: true },
-      ], items.map((e) => ({
-        attributes: { dataset: { enrollment: e.enrollmentId } },
-        cells: [
-          el('input', {
-            type: 'checkbox', 'aria-label': t('ending.choose', { name: e.name }), checked: chosen.has(e.enrollmentId),
-            onchange: (event) => { if (event.target.checked) chosen.add(e.enrollmentId); else chosen.delete(e.enrollmentId); drawList(); },
-          }),
-          e.name, e.nik, t(`occupation.${e.occupation}`, {}, e.occupation), date(e.coverageEnd), period(e), rupiah(e.monthlyPremium),
-        ],
-      }))),
+      tickTable('ending-table', {
+        allId: 'ending-choose-all', allLabel: t('ending.chooseAll'), items, chosen, changed: drawButtons,
+        key: (e) => e.enrollmentId, label: (e) => t('ending.choose', { name: e.name }), attributes: (e) => ({ dataset: { enrollment: e.enrollmentId } }),
+        columns: [{ label: t('column.name') }, { label: t('column.nik') }, { label: t('column.occupation') },
+          { label: t('column.coverageEnd') }, { label: t('column.period') }, { label: t('column.premium'), number: true }],
+        cells: (e) => [e.name, e.nik, t(`occupation.${e.occupation}`, {}, e.occupation), date(e.coverageEnd), period(e), rupiah(e.monthlyPremium)],
+      }),
       total > items.length ? el('p', { class: 'hint' }, t('ending.more', { shown: count(items.length), total: count(total) })) : null);
     drawButtons();
   };
@@ -88,8 +78,7 @@ export function endingPanel(code, current, refresh, signedIn) {
       items = [];
       replace(listProblem, problemBox(problem));
     }
-    const present = new Set(items.map((e) => e.enrollmentId));
-    [...chosen].filter((id) => !present.has(id)).forEach((id) => chosen.delete(id));
+    keepListed(chosen, items, (e) => e.enrollmentId);
     drawYears();
     drawList();
   };

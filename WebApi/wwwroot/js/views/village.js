@@ -1,7 +1,9 @@
-// A village: this year's programmes (each funder and cohort) and the other years', how much of its
-// budget is committed (over time, from its history), the workers whose coverage ends within 30 days
-// (to renew), its enrolments (NIK masked, paged), its history, and the forms of its operator. The
-// figures follow the district's live stream: a change to this village redraws them.
+// A village: this year's programmes (each funder and cohort) and the other years', its money with
+// BPJS (months due and paid, arrears, payments and the payment form), how much of its budget is
+// committed (over time, from its history), the workers whose coverage ends within 30 days (to renew),
+// its enrolments (NIK masked, paged, with BPJS's word on each), the terminated workers a BPJS branch
+// reinstates, its history, and the forms of its operator. The figures follow the district's live
+// stream: a change to this village redraws them.
 import { t } from '../i18n.js';
 import { el, replace, figure, section, problemBox } from '../ui.js';
 import { get } from '../api.js';
@@ -16,6 +18,8 @@ import { crumbs } from './crumbs.js';
 import { enrollForm, uploadForm, exportButton, withdrawButton } from './village-forms.js';
 import { programsPanel, programForm, allPrograms } from './village-programs.js';
 import { endingPanel } from './village-renewals.js';
+import { duesPanel } from './village-money.js';
+import { reinstatePanel, mayReinstate } from './village-reinstate.js';
 
 export async function renderVillage(root, { code }, { signal, about }) {
   let village;
@@ -45,12 +49,14 @@ export async function renderVillage(root, { code }, { signal, about }) {
     village = await get(`/api/villages/${code}`);
     draw();
     tables.forEach((table) => table.reload());
-    await ending.reload();
+    await Promise.all([ending.reload(), dues.reload(), reinstate?.reload()]);
   };
   const programs = programsPanel((p) => program.choose(p));
   const program = programForm(current, refresh);
   const enroll = enrollForm(code, about, current, refresh);
   const ending = endingPanel(code, current, refresh, signedIn);
+  const dues = duesPanel(code, current, refresh);
+  const reinstate = mayReinstate() ? reinstatePanel(code, refresh) : null;
   const draw = () => {
     drawFigures(figures, village);
     programsTitle.textContent = t('village.programs', { year: village.year });
@@ -83,24 +89,29 @@ export async function renderVillage(root, { code }, { signal, about }) {
       el('span', { class: 'code' }, code)),
     figures,
     el('section', { class: 'panel', id: 'programs-panel' }, programsTitle, programs.element),
+    section(t('dues.title'), dues.element),
     el('div', { class: 'columns' },
       section(t('village.budget'), budgetHint, budget),
       section(t('village.operator'), signedIn ? null : el('p', { class: 'hint' }, t('village.signInHint')),
         program.element, exportButton(code))),
     section(t('ending.title'), ending.element),
     section(t('village.enrollments'), signedIn ? null : el('p', { class: 'hint' }, t('village.signInToRead')), enrollmentsProblem, withdrawals, enrollments),
+    reinstate ? section(t('reinstate.title'), reinstate.element) : null,
     el('div', { class: 'columns' },
       section(t('village.enroll'), enroll.element),
       section(t('village.upload'), uploadForm(code, refresh))),
     section(t('village.history'), signedIn ? null : el('p', { class: 'hint' }, t('village.signInToRead')), historyProblem, history));
   draw();
   ending.reload();
+  dues.reload();
+  reinstate?.reload();
 
   // The district's stream carries this village's figures among its children.
   watchProgress(village.district.code, signal, (progress) => {
     const mine = progress.children.find((c) => c.code === code);
     if (mine && (mine.coveredToday !== village.activeEnrollments || mine.budgetCommitted !== sumOf(vulnerable(village), 'budgetCommitted')
-      || mine.endingWithin30Days !== village.endingWithin30Days || mine.apparatus?.coveredToday !== village.apparatusCovered)) {
+      || mine.endingWithin30Days !== village.endingWithin30Days || mine.apparatus?.coveredToday !== village.apparatusCovered
+      || mine.amountInArrears + (mine.apparatus?.amountInArrears ?? 0) !== sumOf(allPrograms(village), 'amountInArrears'))) {
       refresh().catch(() => {});
     }
   });
@@ -138,7 +149,11 @@ function drawFigures(box, v) {
       value: v.apparatusCovered, text: count(v.apparatusCovered), ratio: v.apparatusCovered / (sumOf(apparatus, 'targetWorkers') || 1),
       sub: t('figure.ofTarget', { target: count(sumOf(apparatus, 'targetWorkers')), percent: percent(v.apparatusCovered, sumOf(apparatus, 'targetWorkers')) }),
     }) : null,
-    figure('monthlyPremiums', t('figure.monthlyPremiumsTitle'), { value: v.monthlyPremiums, text: rupiah(v.monthlyPremiums), money: true }));
+    figure('monthlyPremiums', t('figure.monthlyPremiumsTitle'), { value: v.monthlyPremiums, text: rupiah(v.monthlyPremiums), money: true }),
+    figure('amountInArrears', t('figure.villageArrears'), {
+      value: sumOf(allPrograms(v), 'amountInArrears'), text: rupiah(sumOf(allPrograms(v), 'amountInArrears')), money: true, warn: true,
+      sub: t('figure.villageArrearsSub', { months: count(sumOf(allPrograms(v), 'monthsInArrears')), due: rupiah(sumOf(v.programs, 'amountDueThisMonth')) }),
+    }));
 }
 
 /**
@@ -186,7 +201,15 @@ function until(e) {
 }
 
 const enrollmentRow = (e) => [e.name, e.nik, t(`occupation.${e.occupation}`, {}, e.occupation), e.monthlyIncome, e.programs.join('+'),
-  e.monthlyPremium, date(e.coverageStart), until(e), period(e), e.status, e.agentId ?? '', day(e.enrolledAt), e];
+  e.monthlyPremium, date(e.coverageStart), until(e), period(e), e.status, bpjs(e), e.agentId ?? '', day(e.enrolledAt), e];
+
+/** BPJS's word on the registration: the village's only, confirmed (KPJ masked, from when), or refused (why). */
+function bpjs(e) {
+  const state = e.bpjs ?? 'registered-by-village';
+  const more = state === 'confirmed-by-bpjs' ? t('bpjs.kpj', { kpj: e.kpj ?? '', date: date(e.confirmedOn) })
+    : state === 'refused-by-bpjs' ? e.bpjsRefusal : null;
+  return h('span', { className: `bpjs bpjs-${state}` }, t(`bpjs.${state}`), more ? h('span', { className: 'bpjs-detail' }, more) : null);
+}
 
 function enrollmentColumns(code, after) {
   return [
@@ -194,6 +217,7 @@ function enrollmentColumns(code, after) {
     { name: t('column.income'), formatter: rupiah }, t('column.programs'), { name: t('column.premium'), formatter: rupiah },
     t('column.coverageStart'), t('column.coverageEnd'), t('column.period'),
     { name: t('column.status'), formatter: (s) => h('span', { className: `status status-${s}` }, t(`enrollment.${s}`, {}, s)) },
+    t('column.bpjs'),
     t('column.agent'), t('column.enrolledAt'),
     { id: 'withdraw', name: '', sort: false, formatter: (e) => (e.status === 'active' ? withdrawButton(code, e, after) : '') },
   ];
