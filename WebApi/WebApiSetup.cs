@@ -20,7 +20,13 @@ public static class WebApiSetup
         else builder.AddVillagesClient("villages-webapi", client => client.AddClusterConnectionStatusObserver<ClusterChangeObserver>());
         builder.AddVillagesAuth();
         builder.Services.AddVillagesRateLimiting(configuration);
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = ImportEndpoints.BodyLimit);
+        builder.Services.AddVillagesForwardedHeaders(configuration);
+        builder.Services.AddValidatedOptions<LimitOptions>(configuration, LimitOptions.Section);
+        builder.Services.AddSingleton<StreamSlots>();
+        builder.AddManagementPort();
+        // Each endpoint that reads a body sets its own limit (BodyLimit); this is for a body nobody declared.
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = BodyLimit.Undeclared);
+        builder.Services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
         builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ErrorHandler>();
@@ -36,6 +42,10 @@ public static class WebApiSetup
 
     public static WebApplication UseVillagesWebApi(this WebApplication app)
     {
+        app.UseVillagesForwardedHeaders();
+        app.UseManagementPort();
+        // Over HTTPS (as a configured proxy says, or Kestrel's own): browsers keep to HTTPS for a year.
+        if (!app.Environment.IsDevelopment()) app.UseHsts();
         app.UseSecurityHeaders();
         app.UseResponseCompression();
         app.UseExceptionHandler();

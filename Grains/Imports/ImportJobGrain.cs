@@ -97,6 +97,7 @@ internal sealed partial class ImportJobGrain(
         {
             _writing.Release();
         }
+        await GrainFactory.JobSlotsOf(JobSlots.Import).Release(this.GetPrimaryKey());
         DelayDeactivation(TimeSpan.FromMinutes(30));
     }
 

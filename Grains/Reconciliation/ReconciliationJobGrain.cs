@@ -92,6 +92,7 @@ internal sealed partial class ReconciliationJobGrain(
             LogFailed(ex, this.GetPrimaryKey());
         }
         await _log.EndAsync(_log.Status!.Processed == _log.Status.Rows ? ImportState.Completed : ImportState.Interrupted);
+        await GrainFactory.JobSlotsOf(JobSlots.Reconciliation).Release(this.GetPrimaryKey());
         DelayDeactivation(TimeSpan.FromMinutes(30));
     }
 

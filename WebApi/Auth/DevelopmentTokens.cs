@@ -44,7 +44,7 @@ public static class DevelopmentTokenEndpoint
     public static void MapDevelopmentTokens(this IEndpointRouteBuilder app) =>
         app.MapPost("/dev/tokens", async (HttpContext context, DevelopmentTokenIssuer issuer, TimeProvider clock) =>
         {
-            var body = await RequestBody.JsonAsync<TokenRequest>(context, 4096);
+            var body = await RequestBody.JsonAsync<TokenRequest>(context);
             if (body.Problem is not null) return body.Problem;
             var request = body.Value!;
             var unknown = (request.Roles ?? []).Except(Roles.All).ToList();
@@ -62,6 +62,6 @@ public static class DevelopmentTokenEndpoint
         })
         .WithName("createDevelopmentToken").WithTags("Development")
         .WithSummary("Development only: a signed token for a role and region scope.")
-        .Accepts<TokenRequest>("application/json")
+        .Accepts<TokenRequest>("application/json").WithBodyLimit(4096)
         .Produces<TokenResponse>().ProducesProblem(400).ProducesProblem(413).ProducesProblem(415);
 }

@@ -5,7 +5,7 @@ using Villages.WebApi.Security;
 
 namespace Villages.WebApi.Demo;
 
-/// <summary>The demo mode (`Villages:Demo`): a live campaign in one regency for newcomers and screens.</summary>
+/// <summary>The demo mode (`Villages:Demo`): a live campaign in one regency for newcomers and screens, in the Development environment only.</summary>
 public sealed class DemoOptions
 {
     public const string Section = "Villages:Demo";
@@ -24,8 +24,10 @@ public sealed class DemoOptions
 /// Opens programmes in every village of the regency, then keeps enrolling synthetic workers (valid
 /// NIKs of the regency's districts, Indonesian names, the campaign's occupations, some through
 /// PERISAI agents) at a steady rate, withdrawing one now and then, so the dashboard moves at once.
+/// Only in Development, whatever the flag says: synthetic workers must never enter a real ledger.
 /// </summary>
-public sealed partial class DemoCampaign(IGrainFactory grains, RegionCatalog catalog, IOptions<DemoOptions> options, ILogger<DemoCampaign> logger) : BackgroundService
+public sealed partial class DemoCampaign(IGrainFactory grains, RegionCatalog catalog, IOptions<DemoOptions> options, IHostEnvironment environment,
+    ILogger<DemoCampaign> logger) : BackgroundService
 {
     private static readonly Actor Demo = new("demo", Roles.VillageOperator, null);
     private const int AgentsPerDistrict = 5;
@@ -35,7 +37,13 @@ public sealed partial class DemoCampaign(IGrainFactory grains, RegionCatalog cat
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
-        if (!options.Value.Enabled || !catalog.TryGet(options.Value.Regency, out var regency)) return;
+        if (!options.Value.Enabled) return;
+        if (!environment.IsDevelopment())
+        {
+            LogIgnored(environment.EnvironmentName);
+            return;
+        }
+        if (!catalog.TryGet(options.Value.Regency, out var regency)) return;
         var villages = regency.Children.SelectMany(static d => d.Children).ToList();
         var random = new Random();
         await OpenProgrammesAsync(villages, random, stopping);
@@ -132,6 +140,9 @@ public sealed partial class DemoCampaign(IGrainFactory grains, RegionCatalog cat
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo: programmes open in {Regency} ({Villages} villages); enrolling {Rate} workers a second.")]
     private partial void LogStarted(string regency, int villages, double rate);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo: Villages:Demo:Enabled is ignored in the {Environment} environment; the demo runs in Development only.")]
+    private partial void LogIgnored(string environment);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo: waiting for the cluster ({Reason}).")]
     private partial void LogWaiting(string reason);

@@ -24,7 +24,7 @@ public static class AgentEndpoints
         agents.MapPut("/{code}", Put).WithName("putAgent")
             .RequiresAnywhere(VillageAction.RegisterAgent)
             .WithSummary("Registers a PERISAI agent (201) or changes its name, region or status (200; the same record again changes nothing). Moving it to another region needs both regions.")
-            .Accepts<AgentRequest>("application/json")
+            .Accepts<AgentRequest>("application/json").WithBodyLimit(AgentBodyLimit)
             .Produces<AgentView>(201).Produces<AgentView>()
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(413).ProducesProblem(415).ProducesProblem(503);
         agents.MapGet("/{code}", Get).WithName("getAgent").RequiresAnywhere(VillageAction.ReadAgents)
@@ -39,7 +39,7 @@ public static class AgentEndpoints
 
     private static async Task<IResult> Put(string code, HttpContext context, IGrainFactory grains, [FromServices] RegionCatalog catalog)
     {
-        var body = await RequestBody.JsonAsync<AgentRequest>(context, AgentBodyLimit);
+        var body = await RequestBody.JsonAsync<AgentRequest>(context);
         if (body.Problem is not null) return body.Problem;
         if (!AgentRules.TryValidate(code, body.Value, catalog, out var valid, out var invalid)) return Problems.Result(invalid, context);
         var caller = context.Caller();

@@ -20,7 +20,7 @@ public static class CoverageEndpoints
         coverage.MapPost("/lookup", Lookup).WithName("lookupCoverage")
             .RequiresAnywhere(VillageAction.LookupCoverage)
             .WithSummary("Whether a worker was covered on a day: by which village, programme and funder, from when to when. Every question is audited.")
-            .Accepts<CoverageLookup>("application/json")
+            .Accepts<CoverageLookup>("application/json").WithBodyLimit(LookupBodyLimit)
             .Produces<CoverageAnswer>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(413).ProducesProblem(415).ProducesProblem(503);
         coverage.MapGet("/lookups", Lookups).WithName("listCoverageLookups")
             .RequiresAnywhere(VillageAction.AuditLookups)
@@ -30,7 +30,7 @@ public static class CoverageEndpoints
 
     private static async Task<IResult> Lookup(HttpContext context, IGrainFactory grains, [FromKeyedServices(DomainClock.Key)] TimeProvider clock, [Microsoft.AspNetCore.Mvc.FromServices] EnrollmentOptions options)
     {
-        var body = await RequestBody.JsonAsync<CoverageLookup>(context, LookupBodyLimit);
+        var body = await RequestBody.JsonAsync<CoverageLookup>(context);
         if (body.Problem is not null) return body.Problem;
         var (nik, date) = (body.Value!.Nik, body.Value.Date);
         var today = CoverageCalendar.LocalDate(clock.GetUtcNow());

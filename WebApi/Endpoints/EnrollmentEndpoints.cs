@@ -17,19 +17,19 @@ public sealed record BatchAnswer(int Rows, int Created, int Unchanged, int Repri
 /// </summary>
 public static class EnrollmentEndpoints
 {
-    internal const long EnrollmentBodyLimit = 16 * 1024;
-    internal const long BatchBodyLimit = 2 * 1024 * 1024;
+    private const long EnrollmentBodyLimit = 16 * 1024;
 
     public static void MapEnrollmentEndpoints(this RouteGroupBuilder village)
     {
+        var limits = ((IEndpointRouteBuilder)village).ServiceProvider.GetRequiredService<LimitOptions>();
         village.MapPost("/enrollments", Enroll).WithName("enroll").Requires(VillageAction.Enroll)
             .WithSummary("Enrols a worker (idempotent by NIK: 201 the first time, 200 after).")
-            .Accepts<EnrollmentRequest>("application/json")
+            .Accepts<EnrollmentRequest>("application/json").WithBodyLimit(EnrollmentBodyLimit)
             .Produces<EnrollmentView>(201).Produces<EnrollmentView>()
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(503);
         village.MapPost("/enrollments/batch", EnrollBatch).WithName("enrollBatch").Requires(VillageAction.Enroll)
             .WithSummary("Enrols many workers: a JSON array of enrolments, or text/csv with a header row.")
-            .Accepts<EnrollmentRequest[]>("application/json", "text/csv").WithNullableArrayItems()
+            .Accepts<EnrollmentRequest[]>("application/json", "text/csv").WithNullableArrayItems().WithBodyLimit(limits.BatchBytes)
             .Produces<BatchAnswer>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(413).ProducesProblem(415).ProducesProblem(503);
         village.MapGet("/enrollments", List).WithName("listEnrollments").Requires(VillageAction.ReadPersonal)
             .WithSummary("The village's enrolments, NIK masked, paged with offset and limit.")
@@ -50,7 +50,7 @@ public static class EnrollmentEndpoints
 
     private static async Task<IResult> Enroll(VillageTarget village, HttpContext context, IGrainFactory grains)
     {
-        var body = await RequestBody.JsonAsync<EnrollmentRequest>(context, EnrollmentBodyLimit);
+        var body = await RequestBody.JsonAsync<EnrollmentRequest>(context);
         if (body.Problem is not null) return body.Problem;
         if (!AsRecorded(context, village, [body.Value!], out var recorded)) return AgentProblem(context);
         var outcome = await grains.Village(village.Code).Enroll(recorded[0], context.Actor(VillageAction.Enroll, village.Code));
@@ -66,7 +66,7 @@ public static class EnrollmentEndpoints
         var rows = new List<(int Row, EnrollmentRequest? Request, string? Unreadable)>();
         if (context.Request.ContentType?.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) == true)
         {
-            if (RequestBody.Limit(context, BatchBodyLimit) is { } tooLarge) return tooLarge;
+            if (RequestBody.Limit(context) is { } tooLarge) return tooLarge;
             List<EnrollmentCsv.Row> csvRows;
             string? csvProblem;
             try
@@ -75,7 +75,7 @@ public static class EnrollmentEndpoints
             }
             catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
             {
-                return RequestBody.TooLarge(context, BatchBodyLimit);
+                return RequestBody.TooLarge(context);
             }
             if (csvProblem is not null)
             {
@@ -85,7 +85,7 @@ public static class EnrollmentEndpoints
         }
         else
         {
-            var body = await RequestBody.JsonAsync<EnrollmentRequest?[]>(context, BatchBodyLimit);
+            var body = await RequestBody.JsonAsync<EnrollmentRequest?[]>(context);
             if (body.Problem is not null) return body.Problem;
             if (body.Value!.Length > options.MaximumBatchSize)
             {

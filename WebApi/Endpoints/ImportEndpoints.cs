@@ -12,17 +12,18 @@ namespace Villages.WebApi.Endpoints;
 /// </summary>
 public static class ImportEndpoints
 {
-    internal const long BodyLimit = 16 * 1024 * 1024;
     private const int MaximumRows = 100_000;
     private static readonly string[] ReportHeader = ["row", "villageCode", "nik", "result", "enrollmentId", "code", "detail"];
 
     public static void MapImportEndpoints(this IEndpointRouteBuilder app)
     {
+        var limits = app.ServiceProvider.GetRequiredService<LimitOptions>();
         var imports = app.MapGroup("/api/imports").WithTags("Imports").Guarded();
         imports.MapPost("", Start).WithName("startImport")
             .RequiresAnywhere(VillageAction.Enroll)
             .WithSummary("Starts a bulk import: text/csv with villageCode,nik,name,occupation,monthlyIncome,programs,agentId.")
-            .Accepts<string>("text/csv").Produces<ImportStatus>(202)
+            .Accepts<string>("text/csv").WithBodyLimit(limits.ImportBytes).LimitsRunning("imports running (per caller and in the cluster)")
+            .Produces<ImportStatus>(202)
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(413).ProducesProblem(415).ProducesProblem(503);
         imports.MapGet("/{id}", Status).WithName("getImport").RequiresSignIn()
             .WithSummary("The import's progress and counts.").Produces<ImportStatus>().ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(503);
@@ -31,14 +32,15 @@ public static class ImportEndpoints
             .Produces<string>(200, "text/csv").ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(503);
     }
 
-    private static async Task<IResult> Start(HttpContext context, IGrainFactory grains, [FromServices] RegionCatalog catalog, [FromServices] Domain.EnrollmentOptions options)
+    private static async Task<IResult> Start(HttpContext context, IGrainFactory grains, [FromServices] RegionCatalog catalog,
+        [FromServices] Domain.EnrollmentOptions options, [FromServices] LimitOptions limits)
     {
         var caller = context.Caller();
         if (context.Request.ContentType?.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) != true)
         {
             return Problems.Result(ProblemType.UnsupportedMediaType, "Send the file as text/csv.", context);
         }
-        if (RequestBody.Limit(context, BodyLimit) is { } tooLarge) return tooLarge;
+        if (RequestBody.Limit(context) is { } tooLarge) return tooLarge;
         List<EnrollmentCsv.Row> rows;
         string? problem;
         try
@@ -47,7 +49,7 @@ public static class ImportEndpoints
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return RequestBody.TooLarge(context, BodyLimit);
+            return RequestBody.TooLarge(context);
         }
         if (problem is not null) return Problems.Result(rows.Count >= MaximumRows ? ProblemType.BatchTooLarge : ProblemType.MalformedRequest, problem, context);
 
@@ -67,8 +69,10 @@ public static class ImportEndpoints
         }
         var id = Guid.NewGuid();
         var fileName = context.Request.Headers["X-File-Name"].FirstOrDefault() is { Length: > 0 and <= 200 } name ? name : "import.csv";
-        var status = await grains.GetGrain<IImportJobGrain>(id).Start(fileName, accepted, refused, context.Actor(VillageAction.Enroll));
-        return TypedResults.Accepted($"/api/imports/{id}", status);
+        var actor = context.Actor(VillageAction.Enroll);
+        return await JobAdmission.StartAsync(context, grains, JobSlots.Import, id, new JobQuota(limits.ImportsPerCaller, limits.Imports),
+            () => grains.GetGrain<IImportJobGrain>(id).Start(fileName, accepted, refused, actor),
+            status => TypedResults.Accepted($"/api/imports/{id}", status));
     }
 
     private static async Task<IResult> Status(string id, HttpContext context, IGrainFactory grains)

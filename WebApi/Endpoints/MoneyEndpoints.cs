@@ -22,12 +22,12 @@ public static class MoneyEndpoints
             .Produces<DuesView>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(503);
         programme.MapPost("/payments", Pay).WithName("recordPayment").Requires(VillageAction.RecordPayment)
             .WithSummary("Records a payment to BPJS for months of the programme: 201 the first time, 200 for the same reference and details again, 409 for the same reference with others.")
-            .Accepts<PaymentRequest>("application/json")
+            .Accepts<PaymentRequest>("application/json").WithBodyLimit(PaymentBodyLimit)
             .Produces<PaymentOutcome>().Produces<PaymentOutcome>(201).ProducesProblem(400).ProducesProblem(401).ProducesProblem(403)
             .ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(503);
         programme.MapPost("/reinstatements", Reinstate).WithName("reinstate").Requires(VillageAction.Reinstate)
             .WithSummary("Restores workers whose membership ended for arrears, once the late funds arrived (BPJS branch); one result per worker.")
-            .Accepts<ReinstatementRequest>("application/json")
+            .Accepts<ReinstatementRequest>("application/json").WithBodyLimit(ReinstatementBodyLimit)
             .Produces<ReinstatementAnswer>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404)
             .ProducesProblem(413).ProducesProblem(415).ProducesProblem(503);
     }
@@ -43,7 +43,7 @@ public static class MoneyEndpoints
     private static async Task<IResult> Pay(VillageTarget village, string year, HttpContext context, IGrainFactory grains)
     {
         if (!VillageEndpoints.TryYear(year, context, out var budgetYear, out var problem)) return problem;
-        var body = await RequestBody.JsonAsync<PaymentRequest>(context, PaymentBodyLimit);
+        var body = await RequestBody.JsonAsync<PaymentRequest>(context);
         if (body.Problem is not null) return body.Problem;
         var request = body.Value!;
         var grain = grains.Village(village.Code);
@@ -65,7 +65,7 @@ public static class MoneyEndpoints
     private static async Task<IResult> Reinstate(VillageTarget village, string year, HttpContext context, IGrainFactory grains)
     {
         if (!VillageEndpoints.TryYear(year, context, out var budgetYear, out var problem)) return problem;
-        var body = await RequestBody.JsonAsync<ReinstatementRequest>(context, ReinstatementBodyLimit);
+        var body = await RequestBody.JsonAsync<ReinstatementRequest>(context);
         if (body.Problem is not null) return body.Problem;
         var answer = await grains.Village(village.Code).Reinstate(budgetYear, body.Value!, context.Actor(VillageAction.Reinstate));
         return answer.Failure is not null ? Problems.Result(answer.Failure, context) : TypedResults.Ok(answer);

@@ -25,6 +25,7 @@ public static class ProgressEndpoints
         progress.MapGet("/stream", Stream).WithName("streamProgress")
             .WithSummary("Server-Sent Events: the region's progress now and at every change (coalesced), with a heartbeat.")
             .WithQueryParameter("region", "ID (the nation, the default), a province (PP), regency (PP.RR) or district (PP.RR.DD).", "35.10")
+            .LimitsRunning("live streams open (per caller, and on this node)")
             .Produces<string>(200, "text/event-stream").ProducesProblem(400).ProducesProblem(404).ProducesProblem(503);
         progress.MapGet("/{region}", Get).WithName("getProgress")
             .WithSummary("A province (PP), regency (PP.RR) or district (PP.RR.DD): its figures and each child region's. ID is the nation.")
@@ -50,8 +51,14 @@ public static class ProgressEndpoints
         return Results.Bytes(snapshot.Json, "application/json");
     }
 
-    private static async Task Stream(RegionTarget target, HttpContext context, ProgressFeed feed)
+    private static async Task Stream(RegionTarget target, HttpContext context, ProgressFeed feed, StreamSlots slots, LimitOptions limits)
     {
+        using var slot = slots.TryTake(context.ClientKey(), out var refusal);
+        if (slot is null)
+        {
+            await Problems.WriteAsync(context, ProblemType.TooManyStreams, refusal!, limits.RetryAfterSeconds);
+            return;
+        }
         var found = target.Region;
         var response = context.Response;
         response.ContentType = "text/event-stream";

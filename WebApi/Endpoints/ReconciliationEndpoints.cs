@@ -11,7 +11,6 @@ namespace Villages.WebApi.Endpoints;
 /// </summary>
 public static class ReconciliationEndpoints
 {
-    private const long BodyLimit = 16 * 1024 * 1024;
     private const int MaximumRows = 200_000;
     private const int DefaultResults = 100;
     private const int MaximumResults = 5000;
@@ -21,10 +20,12 @@ public static class ReconciliationEndpoints
 
     public static void MapReconciliationEndpoints(this IEndpointRouteBuilder app)
     {
+        var limits = app.ServiceProvider.GetRequiredService<LimitOptions>();
         var regency = app.MapGroup("/api/regions/{code}/reconciliations").WithTags("Reconciliation").Guarded();
         regency.MapPost("", Start).WithName("startReconciliation").Requires(VillageAction.Reconcile).WithMetadata(Regency)
             .WithSummary("Starts matching a BPJS result file (text/csv: nik,kpj,status,registeredOn[,reason]; Indonesian headers accepted) to the regency's enrolments; 202 and a job to watch.")
-            .Accepts<string>("text/csv").Produces<ReconciliationStatus>(202)
+            .Accepts<string>("text/csv").WithBodyLimit(limits.ReconciliationBytes).LimitsRunning("reconciliations running (per caller and in the cluster)")
+            .Produces<ReconciliationStatus>(202)
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(413).ProducesProblem(415).ProducesProblem(503);
         regency.MapGet("/{id}", Status).WithName("getReconciliation").Requires(VillageAction.Reconcile).WithMetadata(Regency)
             .WithSummary("The reconciliation's progress and counts, with a page of its per-row report (offset, limit).")
@@ -34,13 +35,14 @@ public static class ReconciliationEndpoints
             .Produces<string>(200, "text/csv").ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(503);
     }
 
-    private static async Task<IResult> Start(RegionTarget target, HttpContext context, IGrainFactory grains, [FromKeyedServices(DomainClock.Key)] TimeProvider clock)
+    private static async Task<IResult> Start(RegionTarget target, HttpContext context, IGrainFactory grains,
+        [FromKeyedServices(DomainClock.Key)] TimeProvider clock, [Microsoft.AspNetCore.Mvc.FromServices] LimitOptions limits)
     {
         if (context.Request.ContentType?.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) != true)
         {
             return Problems.Result(ProblemType.UnsupportedMediaType, "Send the result file as text/csv.", context);
         }
-        if (RequestBody.Limit(context, BodyLimit) is { } tooLarge) return tooLarge;
+        if (RequestBody.Limit(context) is { } tooLarge) return tooLarge;
         ResultFileCsv.Read file;
         try
         {
@@ -48,7 +50,7 @@ public static class ReconciliationEndpoints
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return RequestBody.TooLarge(context, BodyLimit);
+            return RequestBody.TooLarge(context);
         }
         if (file.Problem is not null)
         {
@@ -56,8 +58,10 @@ public static class ReconciliationEndpoints
         }
         var id = Guid.NewGuid();
         var fileName = context.Request.Headers["X-File-Name"].FirstOrDefault() is { Length: > 0 and <= 200 } name ? name : "hasil-bpjs.csv";
-        var status = await grains.GetGrain<IReconciliationJobGrain>(id).Start(target.Region.Code, fileName, file.Rows, file.Refused, context.Actor(VillageAction.Reconcile));
-        return TypedResults.Accepted($"/api/regions/{target.Region.Code}/reconciliations/{id}", status);
+        var actor = context.Actor(VillageAction.Reconcile);
+        return await JobAdmission.StartAsync(context, grains, JobSlots.Reconciliation, id, new JobQuota(limits.ReconciliationsPerCaller, limits.Reconciliations),
+            () => grains.GetGrain<IReconciliationJobGrain>(id).Start(target.Region.Code, fileName, file.Rows, file.Refused, actor),
+            status => TypedResults.Accepted($"/api/regions/{target.Region.Code}/reconciliations/{id}", status));
     }
 
     private static async Task<IResult> Status(RegionTarget target, string id, HttpContext context, IGrainFactory grains, string? offset, string? limit)

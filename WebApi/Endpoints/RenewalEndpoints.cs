@@ -13,6 +13,7 @@ public sealed record RenewalJobRequest(int? Year);
 /// </summary>
 public static class RenewalEndpoints
 {
+    private const long BodyLimit = 1024;
     private static readonly string[] ReportHeader = ["villageCode", "enrollmentId", "nik", "result", "code", "detail"];
 
     private static readonly RegionLevels RegencyOrDistrict =
@@ -23,7 +24,7 @@ public static class RenewalEndpoints
         app.MapGroup("/api/regions/{code}").WithTags("Renewals").Guarded()
             .MapPost("/renewals", Start).WithName("startRegionRenewal").Requires(VillageAction.RenewRegion).WithMetadata(RegencyOrDistrict)
             .WithSummary("Starts renewing every village's previous year's workers into the year's programme (regency officers); 202 and a job to watch.")
-            .Accepts<RenewalJobRequest>("application/json").Produces<RenewalJobStatus>(202)
+            .Accepts<RenewalJobRequest>("application/json").WithBodyLimit(BodyLimit).Produces<RenewalJobStatus>(202)
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(413).ProducesProblem(415).ProducesProblem(503);
         var jobs = app.MapGroup("/api/renewals").WithTags("Renewals").Guarded();
         jobs.MapGet("/{id}", Status).WithName("getRenewalJob").RequiresSignIn()
@@ -36,7 +37,7 @@ public static class RenewalEndpoints
     private static async Task<IResult> Start(RegionTarget target, HttpContext context, IGrainFactory grains,
         [Microsoft.AspNetCore.Mvc.FromServices] Domain.ProgramRules rules, [FromKeyedServices(DomainClock.Key)] TimeProvider clock)
     {
-        var body = await RequestBody.JsonAsync<RenewalJobRequest>(context, 1024);
+        var body = await RequestBody.JsonAsync<RenewalJobRequest>(context);
         if (body.Problem is not null) return body.Problem;
         if (body.Value!.Year is not { } year)
         {

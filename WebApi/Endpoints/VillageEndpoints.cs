@@ -10,8 +10,9 @@ namespace Villages.WebApi.Endpoints;
 /// </summary>
 public static class VillageEndpoints
 {
-    internal const long ProgramBodyLimit = 8 * 1024;
-    internal const long RenewalBodyLimit = 1024 * 1024;
+    private const long ProgramBodyLimit = 8 * 1024;
+    /// <summary>Room for every enrolment id of a large village (26 characters each, quoted).</summary>
+    private const long RenewalBodyLimit = BodyLimit.Undeclared;
 
     public static RouteGroupBuilder MapVillageEndpoints(this IEndpointRouteBuilder app)
     {
@@ -22,19 +23,19 @@ public static class VillageEndpoints
         villages.MapPut("/program", (VillageTarget village, HttpContext context, IGrainFactory grains) => PutPrograms(village, null, context, grains))
             .WithName("putProgram").Requires(VillageAction.ChangeProgram)
             .WithSummary("Opens or changes this year's programme (WIB): one object, or an array of one per funder.")
-            .Accepts<ProgramRequest>("application/json").WithOneOrManyBody()
+            .Accepts<ProgramRequest>("application/json").WithOneOrManyBody().WithBodyLimit(ProgramBodyLimit)
             .Produces<VillageView>().Produces<VillageView>(201).ProducesProblem(400).ProducesProblem(401).ProducesProblem(403)
             .ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(503);
         villages.MapPut("/programs/{year}", (VillageTarget village, string year, HttpContext context, IGrainFactory grains) =>
                 TryYear(year, context, out var budgetYear, out var problem) ? PutPrograms(village, budgetYear, context, grains) : Task.FromResult(problem))
             .WithName("putYearProgram").Requires(VillageAction.ChangeProgram)
             .WithSummary("Opens or changes a budget year's programme: one object, or an array of one per funder (SD, SA, SL) and cohort.")
-            .Accepts<ProgramRequest>("application/json").WithOneOrManyBody()
+            .Accepts<ProgramRequest>("application/json").WithOneOrManyBody().WithBodyLimit(ProgramBodyLimit)
             .Produces<VillageView>().Produces<VillageView>(201).ProducesProblem(400).ProducesProblem(401).ProducesProblem(403)
             .ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(503);
         villages.MapPost("/programs/{year}/renewals", Renew).WithName("renew").Requires(VillageAction.Renew)
             .WithSummary("Renews the previous year's workers (no body: all of them; or enrollmentIds) into this year's programme; one result per worker.")
-            .Accepts<RenewalRequest>("application/json").WithOptionalBody()
+            .Accepts<RenewalRequest>("application/json").WithOptionalBody().WithBodyLimit(RenewalBodyLimit)
             .Produces<RenewalAnswer>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404)
             .ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(503);
         return villages;
@@ -55,7 +56,7 @@ public static class VillageEndpoints
 
     private static async Task<IResult> PutPrograms(VillageTarget village, int? year, HttpContext context, IGrainFactory grains)
     {
-        var body = await RequestBody.JsonOneOrManyAsync<ProgramRequest>(context, ProgramBodyLimit);
+        var body = await RequestBody.JsonOneOrManyAsync<ProgramRequest>(context);
         if (body.Problem is not null) return body.Problem;
         var outcome = await grains.Village(village.Code).SetPrograms(year, body.Value!, context.Actor(VillageAction.ChangeProgram, village.Code));
         if (outcome.Failure is not null) return Problems.Result(outcome.Failure, context);
@@ -65,7 +66,7 @@ public static class VillageEndpoints
     private static async Task<IResult> Renew(VillageTarget village, string year, HttpContext context, IGrainFactory grains)
     {
         if (!TryYear(year, context, out var budgetYear, out var problem)) return problem;
-        var body = await RequestBody.OptionalJsonAsync(context, RenewalBodyLimit, new RenewalRequest());
+        var body = await RequestBody.OptionalJsonAsync(context, new RenewalRequest());
         if (body.Problem is not null) return body.Problem;
         var answer = await grains.Village(village.Code).Renew(budgetYear, body.Value!, context.Actor(VillageAction.Renew, village.Code));
         return answer.Failure is not null ? Problems.Result(answer.Failure, context) : TypedResults.Ok(answer);

@@ -197,7 +197,10 @@ public static partial class OpenApiSetup
             operation.Security = [];
             AddProblem(operation, problem, 401, "A bearer token was sent and is expired, forged or not for this API (this operation needs none).", Header("WWW-Authenticate", "Bearer error=\"invalid_token\"."));
         }
-        AddProblem(operation, problem, 429, "Too many requests from this client (token subject, or address when anonymous).", new("Retry-After", RetryAfter()));
+        var running = metadata.GetMetadata<RunningLimit>();
+        AddProblem(operation, problem, 429, "Too many requests from this client (token subject, or address when anonymous)"
+            + (running is null ? "." : $", or too many {running.What} (Villages:Limits)."), new("Retry-After", RetryAfter()));
+        if (metadata.GetMetadata<BodyLimit>() is { } limit) DescribeBodyLimit(operation, limit);
         if (operation.Responses.TryGetValue("503", out var unavailable) && unavailable is OpenApiResponse outage)
         {
             outage.Description = "The cluster or the database is briefly unreachable; nothing was lost. Retry the same request.";
@@ -213,6 +216,21 @@ public static partial class OpenApiSetup
             }
         }
         operation.Responses = Sorted(operation.Responses);
+    }
+
+    /// <summary>The largest body the endpoint reads, on its request body (x-maximum-bytes) and its 413.</summary>
+    private static void DescribeBodyLimit(OpenApiOperation operation, BodyLimit limit)
+    {
+        if (operation.RequestBody is OpenApiRequestBody body)
+        {
+            body.Extensions ??= new Dictionary<string, IOpenApiExtension>();
+            body.Extensions[BodyLimit.OpenApiExtension] = new JsonNodeExtension(JsonValue.Create(limit.Bytes));
+        }
+        if (operation.Responses!.TryGetValue("413", out var found) && found is OpenApiResponse tooLarge)
+        {
+            var rows = operation.RequestBody?.Content?.ContainsKey("text/csv") == true ? ", or holds more rows than it takes (batch-too-large)" : "";
+            tooLarge.Description = $"The body is larger than the {limit.Bytes.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} bytes this operation reads{rows}.";
+        }
     }
 
     /// <summary>Parameters a target binds from the route itself (<see cref="VillageTarget"/>, <see cref="RegionTarget"/>) are not seen by the API explorer.</summary>

@@ -65,6 +65,8 @@ public sealed class ProblemType
     public static readonly ProblemType Unauthenticated = new("unauthenticated", 401, "Sign in first");
     public static readonly ProblemType Forbidden = new("forbidden", 403, "Not allowed for your role or region");
     public static readonly ProblemType RateLimited = new("rate-limited", 429, "Too many requests");
+    public static readonly ProblemType TooManyStreams = new("too-many-streams", 429, "Too many live streams open");
+    public static readonly ProblemType TooManyJobs = new("too-many-jobs", 429, "Too many jobs running");
     public static readonly ProblemType MethodNotAllowed = new("method-not-allowed", 405, "Method not allowed");
     public static readonly ProblemType ServiceUnavailable = new("service-unavailable", 503, "The service is briefly unavailable", retryAfterSeconds: 2);
     public static readonly ProblemType InternalError = new("internal-error", 500, "Something went wrong on our side");

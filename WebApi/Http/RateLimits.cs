@@ -39,10 +39,8 @@ public static class RateLimits
                 {
                     return RateLimitPartition.GetNoLimiter("platform");
                 }
-                var caller = context.Caller();
-                var (key, perSecond) = caller.Authenticated
-                    ? ("sub:" + caller.Subject, options.PerCallerPerSecond)
-                    : ("ip:" + context.Connection.RemoteIpAddress, options.AnonymousPerSecond);
+                var key = context.ClientKey();
+                var perSecond = context.Caller().Authenticated ? options.PerCallerPerSecond : options.AnonymousPerSecond;
                 return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = perSecond * options.BurstSeconds,
@@ -61,4 +59,11 @@ public static class RateLimits
         });
         return services;
     }
+
+    /// <summary>
+    /// Who a client is, for its budgets and limits: its token subject when signed in, else its address,
+    /// which is the one a configured proxy forwarded (<see cref="ForwardedHeadersSetup"/>), never one a client claims.
+    /// </summary>
+    public static string ClientKey(this HttpContext context) =>
+        context.Caller() is { Authenticated: true } caller ? "sub:" + caller.Subject : "ip:" + context.Connection.RemoteIpAddress;
 }

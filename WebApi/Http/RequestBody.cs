@@ -14,8 +14,9 @@ public static class RequestBody
 {
     public readonly record struct Read<T>(T? Value, IResult? Problem);
 
-    public static async Task<Read<T>> JsonAsync<T>(HttpContext context, long maximumBytes)
+    public static async Task<Read<T>> JsonAsync<T>(HttpContext context)
     {
+        var maximumBytes = BodyLimits.Of(context);
         if (!context.Request.HasJsonContentType())
         {
             return new(default, Problems.Result(ProblemType.UnsupportedMediaType, "Send the body as application/json.", context));
@@ -42,9 +43,9 @@ public static class RequestBody
     }
 
     /// <summary>One object or an array of them (a request that may name several at once).</summary>
-    public static async Task<Read<T[]>> JsonOneOrManyAsync<T>(HttpContext context, long maximumBytes)
+    public static async Task<Read<T[]>> JsonOneOrManyAsync<T>(HttpContext context)
     {
-        var body = await JsonAsync<JsonElement>(context, maximumBytes);
+        var body = await JsonAsync<JsonElement>(context);
         if (body.Problem is not null) return new(null, body.Problem);
         var options = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         try
@@ -66,13 +67,15 @@ public static class RequestBody
     }
 
     /// <summary>A body that may be left out: no body (or an empty one) is <paramref name="absent"/>.</summary>
-    public static Task<Read<T>> OptionalJsonAsync<T>(HttpContext context, long maximumBytes, T absent) =>
+    public static Task<Read<T>> OptionalJsonAsync<T>(HttpContext context, T absent) =>
         context.Request.ContentLength == 0 || (context.Request.ContentLength is null && context.Request.ContentType is null)
             ? Task.FromResult(new Read<T>(absent, null))
-            : JsonAsync<T>(context, maximumBytes);
+            : JsonAsync<T>(context);
 
-    /// <summary>Applies a per-endpoint body limit; answers 413 at once when Content-Length already says too much.</summary>
-    public static IResult? Limit(HttpContext context, long maximumBytes)
+    /// <summary>Applies the endpoint's body limit; answers 413 at once when Content-Length already says too much.</summary>
+    public static IResult? Limit(HttpContext context) => Limit(context, BodyLimits.Of(context));
+
+    private static IResult? Limit(HttpContext context, long maximumBytes)
     {
         if (context.Request.ContentLength > maximumBytes) return TooLarge(context, maximumBytes);
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
@@ -82,6 +85,8 @@ public static class RequestBody
         return null;
     }
 
-    public static IResult TooLarge(HttpContext context, long maximumBytes) =>
+    public static IResult TooLarge(HttpContext context) => TooLarge(context, BodyLimits.Of(context));
+
+    private static IResult TooLarge(HttpContext context, long maximumBytes) =>
         Problems.Result(ProblemType.PayloadTooLarge, $"This endpoint accepts bodies up to {maximumBytes:N0} bytes.", context);
 }

@@ -7,15 +7,17 @@ namespace Villages.Bench.National;
 /// What the silo holds in memory, from the service's own /metrics: active village and region grains
 /// (Orleans' orleans_catalog_activations), the managed heap after the last GC (the runtime's
 /// dotnet_gc_last_collection_heap_size_bytes over every generation) and the process's RSS. Two
-/// snapshots give the memory per 10,000 active villages. With several silos, /metrics of a WebApi
-/// client has no grains: the figures are then absent.
+/// snapshots give the memory per 10,000 active villages. Read on the node's management port (a WebApi
+/// node's Villages:Operations:Port, a silo's HTTP port); with several silos, /metrics of a WebApi
+/// client has no grains: the figures are then absent, as they are with no metrics URL.
 /// </summary>
 public sealed record ActivationMemory(long Villages, long Regions, long ManagedHeapBytes, long RssBytes)
 {
-    public static async Task<ActivationMemory?> ReadAsync(HttpClient http, Uri baseUrl, long rssBytes, CancellationToken ct)
+    public static async Task<ActivationMemory?> ReadAsync(HttpClient http, Uri? metricsUrl, long rssBytes, CancellationToken ct)
     {
+        if (metricsUrl is null) return null;
         string text;
-        try { text = await http.GetStringAsync(new Uri(baseUrl, "/metrics"), ct); }
+        try { text = await http.GetStringAsync(new Uri(metricsUrl, "/metrics"), ct); }
         catch (HttpRequestException) { return null; }
         long villages = 0, regions = 0, heap = 0;
         foreach (var line in text.Split('\n'))

@@ -37,6 +37,7 @@ public static class NationalBench
 
         // The service: started here (with its PostgreSQL), or running at --url.
         Uri baseUrl;
+        Uri? metricsUrl;
         string? connectionString;
         IReadOnlyList<int> pids;
         int? postmaster;
@@ -45,6 +46,7 @@ public static class NationalBench
         {
             (var postgres, service) = await ServiceProcess.StartWithDatabaseAsync(options, repoRoot, cleanup, ct);
             baseUrl = service.BaseUrl;
+            metricsUrl = service.ManagementUrl;
             connectionString = postgres.Server.ConnectionString;
             pids = [service.Pid];
             postmaster = postgres.PostmasterPid();
@@ -52,6 +54,7 @@ public static class NationalBench
         else
         {
             baseUrl = options.Url;
+            metricsUrl = options.MetricsUrl;
             connectionString = options.ConnectionString;
             pids = options.Pids ?? ServiceProcesses.Discover();
             postmaster = connectionString is null ? null : await DatabaseSize.LocalPostmasterAsync(connectionString, ct);
@@ -88,11 +91,11 @@ public static class NationalBench
         Console.WriteLine($"Seed {seed}. {codes.Length:N0} villages x {options.Workers} workers = {(long)codes.Length * options.Workers:N0} enrolments, " +
             $"in {(long)codes.Length * perVillage:N0} batch requests of up to {options.Batch} ({perVillage} per village), {clients} clients; budget Rp{budget:N0} per village");
 
-        var idle = await ActivationMemory.ReadAsync(reads, baseUrl, ServiceProcesses.TotalRss(pids), ct);
+        var idle = await ActivationMemory.ReadAsync(reads, metricsUrl, ServiceProcesses.TotalRss(pids), ct);
         var run = Stopwatch.StartNew();
         var setup = await NationalProgrammes.OpenAsync(http, baseUrl, codes, options.Workers, budget, clients, cpu, pids, ct);
         var opened = setup.Opened;
-        var programmesOpen = await ActivationMemory.ReadAsync(reads, baseUrl, ServiceProcesses.TotalRss(pids), ct);
+        var programmesOpen = await ActivationMemory.ReadAsync(reads, metricsUrl, ServiceProcesses.TotalRss(pids), ct);
         Console.WriteLine($"  memory per 10,000 active villages with a programme: {ActivationMemory.PerTenThousand(idle, programmesOpen)}");
         if (opened.Length < codes.Length) Console.WriteLine($"  {codes.Length - opened.Length:N0} villages without a programme are left out of the enrolments.");
 
@@ -103,7 +106,7 @@ public static class NationalBench
 
         // After the load: memory, the database, the national figures.
         var memory = pids.Select(ServiceProcesses.Memory).OfType<ProcessMemory>().ToList();
-        var enrolled = await ActivationMemory.ReadAsync(reads, baseUrl, ServiceProcesses.TotalRss(pids), ct);
+        var enrolled = await ActivationMemory.ReadAsync(reads, metricsUrl, ServiceProcesses.TotalRss(pids), ct);
         using var after = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         DatabaseSize? size = null;
         string? sizeProblem = null;

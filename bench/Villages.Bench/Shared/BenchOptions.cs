@@ -39,6 +39,8 @@ public sealed record BenchOptions
           --batch N            workers per batch request, one village per request (default 100; the service takes up to 1,000)
           --clients N          concurrent clients, for the programmes and the batches (default 16; one value)
           --url URL            measure a running service (a cluster's WebApi); with it:
+          --metrics-url URL    with --url: where /metrics is (a silo's HTTP port, or a WebApi node's management
+                               port, Villages:Operations:Port), for the memory per village (default: not measured)
           --pids P[,Q...]      the service processes whose memory and CPU to report (default: every process
                                running Villages.Silo or Villages.WebApi on this machine)
           --connection-string CS  the service's database, for its size (default with --url: not measured)
@@ -65,6 +67,9 @@ public sealed record BenchOptions
     public string Mode { get; init; } = "single";
     public int IdleSeconds { get; init; } = 180;
     public Uri? Url { get; init; }
+
+    /// <summary>national with --url: the node whose /metrics tells the memory per village.</summary>
+    public Uri? MetricsUrl { get; init; }
     public string? Token { get; init; }
     public string? WebApiDll { get; init; }
     public int Villages { get; init; } = 2000;
@@ -120,6 +125,7 @@ public sealed record BenchOptions
                 "-h" or "--help" => o with { Help = true },
                 "--token" => o with { Token = Value() },
                 "--url" => o with { Url = Uri.TryCreate(Value(), UriKind.Absolute, out var u) ? u : throw new ArgumentException("--url needs an absolute URL.") },
+                "--metrics-url" => o with { MetricsUrl = Uri.TryCreate(Value(), UriKind.Absolute, out var m) ? m : throw new ArgumentException("--metrics-url needs an absolute URL.") },
                 "--webapi-dll" => o with { WebApiDll = Value() },
                 "--villages" => WithVillages(o, Positive(arg, Value())),
                 "--clients" => o with { Clients = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(c => Positive(arg, c))] },

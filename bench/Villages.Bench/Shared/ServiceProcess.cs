@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 
@@ -16,13 +17,17 @@ public sealed class ServiceProcess : IDisposable
     private readonly ConcurrentQueue<string> _tail = new();
     private int _lines;
 
-    private ServiceProcess(Process process, Uri baseUrl)
+    private ServiceProcess(Process process, Uri baseUrl, Uri managementUrl)
     {
         _process = process;
         BaseUrl = baseUrl;
+        ManagementUrl = managementUrl;
     }
 
     public Uri BaseUrl { get; }
+
+    /// <summary>Its management port: /health/ready and /metrics (the public port has neither).</summary>
+    public Uri ManagementUrl { get; }
 
     /// <summary>The development key the service signs and checks tokens with: the bench mints its operators' tokens with it.</summary>
     public string SigningKey { get; private set; } = "";
@@ -96,9 +101,12 @@ public sealed class ServiceProcess : IDisposable
         // Free silo and gateway ports: other silos may run on this machine with the default ones.
         info.Environment["Villages__Cluster__SiloPort"] = "0";
         info.Environment["Villages__Cluster__GatewayPort"] = "0";
+        var management = Villages.Silo.Postgres.LoopbackPort.Free();
+        info.Environment["Villages__Operations__Port"] = management.ToString(CultureInfo.InvariantCulture);
+        info.Environment["Villages__Operations__Address"] = "127.0.0.1";
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var service = new ServiceProcess(process, new Uri(url)) { SigningKey = signingKey };
+        var service = new ServiceProcess(process, new Uri(url), new Uri($"http://127.0.0.1:{management}")) { SigningKey = signingKey };
         process.OutputDataReceived += (_, e) => service.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => service.Keep(e.Data);
         if (!process.Start()) throw new InvalidOperationException("Could not start 'dotnet'.");
@@ -111,7 +119,7 @@ public sealed class ServiceProcess : IDisposable
     public async Task<TimeSpan> WaitReadyAsync(TimeSpan timeout, CancellationToken ct)
     {
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
-        var ready = new Uri(BaseUrl, "/health/ready");
+        var ready = new Uri(ManagementUrl, "/health/ready");
         var clock = Stopwatch.StartNew();
         var last = "no answer yet";
         while (clock.Elapsed < timeout)

@@ -91,16 +91,28 @@ public sealed class VillageApiTests(ApiFixture api)
     }
 
     [Fact]
-    public async Task The_operations_endpoints_answer()
+    public async Task The_operations_endpoints_answer_on_the_management_port_and_nowhere_else()
     {
-        Assert.Equal(HttpStatusCode.OK, (await api.Http.GetAsync("/health/live")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await api.Http.GetAsync("/health/ready")).StatusCode);
-        var openApi = await (await api.Http.GetAsync("/openapi/v1.json")).Json();
-        Assert.True(openApi.GetProperty("paths").TryGetProperty("/api/villages/{code}/enrollments", out _));
+        Assert.NotEqual(api.Host.BaseAddress.Port, api.Host.Management.BaseAddress!.Port);
+        Assert.Equal(HttpStatusCode.OK, (await api.Host.Management.GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.Host.Management.GetAsync("/health/ready")).StatusCode);
         await api.Host.Enroll(await api.OpenVillage(), ApiHost.Body(Workers.Worker()));
-        var metrics = await api.Http.GetStringAsync("/metrics");
+        var metrics = await api.Host.Management.GetStringAsync("/metrics");
         Assert.Contains("villages_enrollments_total", metrics);
         Assert.Contains("orleans_", metrics);
+        // The public port, behind the ingress, has none of them, signed in or not.
+        foreach (var path in new[] { "/metrics", "/health/ready", "/health/live" })
+        {
+            await (await api.Http.GetAsync(path)).Problem(404, "not-found");
+            await (await api.Host.Anonymous.GetAsync(path)).Problem(404, "not-found");
+        }
+        // And the management port has nothing of the public one.
+        foreach (var path in new[] { "/api/progress", "/openapi/v1.json", "/", "/dashboard/", "/dev/tokens" })
+        {
+            await (await api.Host.Management.GetAsync(path)).Problem(404, "not-found");
+        }
+        var openApi = await (await api.Http.GetAsync("/openapi/v1.json")).Json();
+        Assert.True(openApi.GetProperty("paths").TryGetProperty("/api/villages/{code}/enrollments", out _));
         await (await api.Http.GetAsync("/no/such/path")).Problem(404, "not-found");
     }
 }

@@ -4,14 +4,16 @@ namespace Villages.Tests.Cluster;
 
 /// <summary>
 /// One real node (a Silo or WebApi process) started with `dotnet &lt;dll&gt;` from its build folder
-/// (the content root, where its appsettings are), its output appended to a log file.
+/// (the content root, where its appsettings are), its output appended to a log file. Its probes are
+/// on <paramref name="management"/>: a WebApi node's management port; a silo's only HTTP port is its own.
 /// </summary>
-internal sealed class NodeProcess(string name, string dll, Uri url, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, string logFile)
+internal sealed class NodeProcess(string name, string dll, Uri url, Uri management, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, string logFile)
 {
     private Process? _process;
 
     public string Name { get; } = name;
     public Uri Url { get; } = url;
+    public Uri Management { get; } = management;
     public string LogFile { get; } = logFile;
     public int Pid => _process?.Id ?? 0;
     public bool IsRunning => _process is { HasExited: false };
@@ -28,7 +30,8 @@ internal sealed class NodeProcess(string name, string dll, Uri url, IReadOnlyLis
             WorkingDirectory = Path.GetDirectoryName(dll)!,
             RedirectStandardInput = true,
         };
-        foreach (var arg in (string[])["-c", "exec \"$@\" >>\"$VILLAGES_NODE_LOG\" 2>&1 </dev/null", Name, "dotnet", dll, "--urls", Url.ToString().TrimEnd('/'), .. arguments])
+        string[] ports = Management == Url ? [] : ["--Villages:Operations:Port", Management.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--Villages:Operations:Address", "127.0.0.1"];
+        foreach (var arg in (string[])["-c", "exec \"$@\" >>\"$VILLAGES_NODE_LOG\" 2>&1 </dev/null", Name, "dotnet", dll, "--urls", Url.ToString().TrimEnd('/'), .. ports, .. arguments])
         {
             info.ArgumentList.Add(arg);
         }
@@ -81,7 +84,7 @@ internal sealed class NodeProcess(string name, string dll, Uri url, IReadOnlyLis
             try
             {
                 using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                using var response = await http.GetAsync(new Uri(Url, "/health/ready"), cts.Token);
+                using var response = await http.GetAsync(new Uri(Management, "/health/ready"), cts.Token);
                 if (response.IsSuccessStatusCode) return;
             }
             catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)

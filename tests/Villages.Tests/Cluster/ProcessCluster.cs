@@ -78,13 +78,13 @@ internal sealed class ProcessCluster : IAsyncDisposable
             {
                 // Fixed ports, so that a silo started again comes back at the same address, as under a
                 // process supervisor: joining, it declares its killed predecessor dead at once.
-                cluster._silos.Add(cluster.Node($"silo-{i}", siloDll,
+                cluster._silos.Add(cluster.Node($"silo-{i}", siloDll, ownManagementPort: false,
                     [$"--Villages:Cluster:SiloPort={Villages.Silo.Postgres.LoopbackPort.Free()}", $"--Villages:Cluster:GatewayPort={Villages.Silo.Postgres.LoopbackPort.Free()}", $"--Villages:Cluster:SiloName=silo-{i}"],
                     new(common) { ["ASPNETCORE_ENVIRONMENT"] = "Production" }));
             }
             for (var i = 1; i <= webApis; i++)
             {
-                cluster._webApis.Add(cluster.Node($"webapi-{i}", webApiDll, ["--Villages:Cluster:CoHostSilo=false"], new(common)
+                cluster._webApis.Add(cluster.Node($"webapi-{i}", webApiDll, ownManagementPort: true, ["--Villages:Cluster:CoHostSilo=false"], new(common)
                 {
                     ["ASPNETCORE_ENVIRONMENT"] = "Development",
                     ["Villages__Auth__DevelopmentTokens__Enabled"] = "true",
@@ -156,8 +156,12 @@ internal sealed class ProcessCluster : IAsyncDisposable
         }
     }
 
-    private NodeProcess Node(string name, string dll, string[] arguments, Dictionary<string, string> environment) =>
-        new(name, dll, new Uri($"http://127.0.0.1:{Villages.Silo.Postgres.LoopbackPort.Free()}"), arguments, environment, Path.Combine(LogDirectory, name + ".log"));
+    private NodeProcess Node(string name, string dll, bool ownManagementPort, string[] arguments, Dictionary<string, string> environment)
+    {
+        var url = new Uri($"http://127.0.0.1:{Villages.Silo.Postgres.LoopbackPort.Free()}");
+        var management = ownManagementPort ? new Uri($"http://127.0.0.1:{Villages.Silo.Postgres.LoopbackPort.Free()}") : url;
+        return new(name, dll, url, management, arguments, environment, Path.Combine(LogDirectory, name + ".log"));
+    }
 
     /// <summary>The Release build of Silo and WebApi (scripts/test builds it first); built here if missing.</summary>
     private static (string Silo, string WebApi) Binaries()

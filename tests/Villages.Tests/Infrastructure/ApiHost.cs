@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry.Trace;
 using Villages.WebApi;
 using Villages.WebApi.Auth;
+using Villages.WebApi.Operations;
 using WebSecurity = Villages.WebApi.Security;
 
 namespace Villages.Tests.Infrastructure;
@@ -19,7 +20,7 @@ namespace Villages.Tests.Infrastructure;
 /// (<see cref="OpenApiContract"/>), so no API test passes on behaviour the document does not describe.
 /// </summary>
 /// <param name="clock">The domain clock the test moves (WIB days, coverage, budget years); the system's when null.</param>
-public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = null, string environment = "Development", TimeProvider? clock = null) : IAsyncLifetime
+public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = null, string environment = "Development", TimeProvider? clock = null) : IAsyncLifetime, IAsyncDisposable
 {
     private WebApplication? _app;
 
@@ -35,6 +36,9 @@ public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = nul
 
     /// <summary>No token at all.</summary>
     public HttpClient Anonymous { get; private set; } = null!;
+
+    /// <summary>No token, on the management port (/health/*, /metrics), which the OpenAPI document does not describe.</summary>
+    public HttpClient Management { get; private set; } = null!;
 
     public Uri BaseAddress { get; private set; } = null!;
     public string ConnectionString { get; private set; } = null!;
@@ -65,6 +69,9 @@ public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = nul
     }
     public IServiceProvider Services => _app!.Services;
 
+    /// <summary>The grains of the co-hosted silo, for a test that sets a scene the API cannot (a job's slot held).</summary>
+    public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
+
     /// <summary>The service's own OpenAPI document, read once when it first starts.</summary>
     public OpenApiContract Contract { get; private set; } = null!;
 
@@ -80,6 +87,8 @@ public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = nul
         await StopAsync();
         await StartAsync();
     }
+
+    ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
 
     public async Task DisposeAsync()
     {
@@ -106,6 +115,8 @@ public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = nul
             // Test clients hammer the API from one address and one token: budgets far above their pace.
             ["Villages:RateLimit:PerCallerPerSecond"] = "100000",
             ["Villages:RateLimit:AnonymousPerSecond"] = "100000",
+            ["Villages:Operations:Port"] = "0",
+            ["Villages:Operations:Address"] = "127.0.0.1",
         });
         builder.Configuration.AddInMemoryCollection(TestCertificates.Settings);
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
@@ -117,7 +128,9 @@ public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = nul
         _app = builder.Build();
         _app.UseVillagesWebApi();
         await _app.StartAsync();
-        BaseAddress = new Uri(_app.Urls.First());
+        var management = _app.Services.GetRequiredService<ManagementEndpoint>();
+        BaseAddress = new Uri(_app.Urls.First(url => new Uri(url).Port != management.Port));
+        Management = new HttpClient { BaseAddress = new Uri(management.Url) };
         if (Contract is null)
         {
             using var plain = new HttpClient { BaseAddress = BaseAddress };
@@ -161,6 +174,7 @@ public sealed class ApiHost(IReadOnlyDictionary<string, string?>? settings = nul
         if (_app is null) return;
         Http.Dispose();
         Anonymous.Dispose();
+        Management.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
         _app = null;

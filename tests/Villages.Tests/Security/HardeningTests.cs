@@ -35,26 +35,9 @@ public sealed class HardeningTests(ApiFixture api)
     }
 }
 
-/// <summary>Hosts of their own: a production-like one (no development issuer) and one with tight rate limits.</summary>
+/// <summary>A host of its own, with tight rate limits (production-like hosts: <see cref="DeploymentTests"/>).</summary>
 public sealed class HostOptionsTests
 {
-    [Fact]
-    public async Task Outside_development_there_is_no_token_issuer_and_writes_need_a_real_token()
-    {
-        var host = new ApiHost(new Dictionary<string, string?> { ["Villages:Auth:DevelopmentTokens:Enabled"] = "true" }, environment: "Production");
-        await host.InitializeAsync();
-        try
-        {
-            await (await host.Anonymous.PostAsJsonAsync("/dev/tokens", new { subject = "x", roles = new[] { "village-operator" } })).Problem(404, "not-found");
-            await (await host.Anonymous.PutAsJsonAsync("/api/villages/35.10.01.2001/program", new { budgetAllocated = 1_000_000 })).Problem(401, "unauthenticated");
-            Assert.Equal(HttpStatusCode.OK, (await host.Anonymous.GetAsync("/api/progress")).StatusCode);
-        }
-        finally
-        {
-            await host.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task A_client_over_its_budget_gets_429_with_retry_after_and_others_are_not_affected()
     {
@@ -68,7 +51,7 @@ public sealed class HostOptionsTests
             Assert.NotNull(limited[0].Headers.RetryAfter);
             await limited[0].Problem(429, "rate-limited");
             Assert.Equal(HttpStatusCode.OK, (await host.Http.GetAsync("/api/progress")).StatusCode);   // a signed-in caller has its own budget
-            Assert.Equal(HttpStatusCode.OK, (await host.Anonymous.GetAsync("/health/live")).StatusCode); // probes are never limited
+            Assert.Equal(HttpStatusCode.OK, (await host.Management.GetAsync("/health/live")).StatusCode); // probes are never limited
         }
         finally
         {

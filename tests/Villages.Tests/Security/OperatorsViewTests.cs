@@ -21,6 +21,11 @@ public sealed class OperatorsViewTests(ApiFixture api)
         var page = await withHeader.GetAsync("/dashboard/");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Contains("Orleans Dashboard", await page.Content.ReadAsStringAsync());
+        // A page that sees every grain runs only its own scripts and is never framed.
+        var policy = page.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("script-src 'self';", policy);
+        Assert.Contains("frame-ancestors 'none'", policy);
+        Assert.DoesNotContain("unsafe-eval", policy);
         // A browser navigating there carries the token in a cookie scoped to the dashboard.
         using var browser = new HttpClient { BaseAddress = api.Host.BaseAddress };
         browser.DefaultRequestHeaders.Add("Cookie", $"{AdminDashboard.Cookie}={admin}");
