@@ -77,6 +77,7 @@ const dictionary = {
     'problemCode.unsupported-media-type': 'Jenis isi tidak didukung', 'problemCode.payload-too-large': 'Isi permintaan terlalu besar',
     'problemCode.batch-too-large': 'Terlalu banyak baris dalam satu kiriman', 'problemCode.not-found': 'Tidak ditemukan',
     'problemCode.unauthenticated': 'Silakan masuk dulu', 'problemCode.forbidden': 'Tidak diizinkan untuk peran atau wilayah Anda',
+    'problemCode.too-many-streams': 'Terlalu banyak siaran langsung terbuka', 'problemCode.too-many-jobs': 'Terlalu banyak pekerjaan sedang berjalan',
     'problemCode.rate-limited': 'Terlalu banyak permintaan', 'problemCode.service-unavailable': 'Layanan sebentar tidak tersedia',
     'problemCode.internal-error': 'Terjadi kesalahan di server', 'problemCode.invalid-row': 'Baris berkas tidak dapat dipakai',
     'problemCode.method-not-allowed': 'Tindakan ini tidak tersedia di alamat ini',

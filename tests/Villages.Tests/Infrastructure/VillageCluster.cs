@@ -44,6 +44,13 @@ public sealed class VillageCluster : IAsyncLifetime
     /// <summary>Extra silo configuration (e.g. "Villages:Progress:ResyncInterval").</summary>
     public IReadOnlyDictionary<string, string> Configuration { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Places grains at random instead of by the silos' load: every in-process silo reports the same
+    /// process's load, so the default keeps grains near their caller, and a test that kills "a silo
+    /// holding rollups" could find none away from the first.
+    /// </summary>
+    public bool SpreadGrains { get; init; }
+
     public async Task InitializeAsync()
     {
         ConnectionString = Database ?? await TestPostgres.CreateDatabaseAsync("grains");
@@ -81,6 +88,7 @@ public sealed class VillageCluster : IAsyncLifetime
         {
             silo.AddVillagesGrains(silo.Configuration);
             silo.Services.AddKeyedSingleton<TimeProvider>(DomainClock.Key, Clock);
+            if (SpreadGrains) silo.Services.AddSingleton<PlacementStrategy, RandomPlacement>();
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
