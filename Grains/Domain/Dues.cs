@@ -144,9 +144,18 @@ public static class Arrears
             foreach (var month in e.Blocks[i].DueMonths()) checks.Add(calendar.DueDate(month).AddDays(1));
         }
         if (checks.Count <= monthsAllowed) return ended; // never that many months owed: nothing can end
+        // The statement changes only when a payment recorded before the day joins it or a block ends:
+        // between two such days it is the same, so it is built a few times a year, not once a check.
+        ProgrammeDues? statement = null;
+        var (payments, endings) = (-1, -1);
         foreach (var day in checks)
         {
-            var statement = ProgrammeDues.Of(programme, blocks.Select(b => Current(b, ended)), calendar, recordedBefore: day);
+            var recorded = RecordedBefore(programme, day);
+            if (statement is null || recorded != payments || ended.Count != endings)
+            {
+                statement = ProgrammeDues.Of(programme, blocks.Select(b => Current(b, ended)), calendar, recordedBefore: day);
+                (payments, endings) = (recorded, ended.Count);
+            }
             if (statement.InArrearsOn(day) <= monthsAllowed) continue;
             foreach (var (e, i) in running)
             {
@@ -161,6 +170,13 @@ public static class Arrears
 
     /// <summary>The block as it stands once ended on a day.</summary>
     public static CoverageBlock EndedOn(CoverageBlock block, DateOnly day) => block with { Stop = BlockStop.Terminated, StoppedOn = day };
+
+    private static int RecordedBefore(Programme programme, DateOnly day)
+    {
+        var count = 0;
+        foreach (var payment in programme.Payments) if (payment.RecordedOn < day) count++;
+        return count;
+    }
 
     private static CoverageBlock Current((Enrollment Enrollment, int Index) b, Dictionary<(string Id, int Index), DateOnly> ended) =>
         ended.TryGetValue((b.Enrollment.Id, b.Index), out var day) ? EndedOn(b.Enrollment.Blocks[b.Index], day) : b.Enrollment.Blocks[b.Index];

@@ -4,6 +4,7 @@ using Villages.Bench.Money;
 using Villages.Bench.National;
 using Villages.Bench.Shared;
 using Villages.Bench.Single;
+using Villages.Bench.Stages;
 
 // The benchmark prints figures; it never asserts. See bench/README.md.
 BenchOptions options;
@@ -39,6 +40,7 @@ try
     {
         "memory" => await MemoryBench.RunAsync(options, cleanup, ct),
         "money" => await MoneyBench.RunAsync(options, cleanup, ct),
+        "stages" => await StagesBench.RunAsync(options, cleanup, ct),
         "national" => await NationalBench.RunAsync(options, cleanup, repoRoot, machine, ct),
         _ => await SingleBench.RunAsync(options, cleanup, repoRoot, machine, ct),
     };

@@ -12,6 +12,8 @@ public sealed record BenchOptions
         usage: Villages.Bench [single] [options]
                Villages.Bench national [--villages N] [--workers 100] [--batch 100] [--clients 16] [--url URL] [options]
                Villages.Bench memory [--villages 10000] [--workers 100] [--idle 180] [--clients 16]
+               Villages.Bench stages [--villages 2000] [--clients 16] [--warmup 10] [--seconds 15]
+                 CPU and allocations per enrolment by stage (silo side through the grains, then HTTP's steps one by one)
           --url URL            measure a running service instead of starting one (PostgreSQL for the peer is still started)
           --token JWT          the bearer token to write with (default: minted by the service's POST /dev/tokens, Development only)
           --webapi-dll PATH    the built WebApi to start (default: WebApi/bin/Release|Debug/net10.0/Villages.WebApi.dll)
@@ -121,6 +123,7 @@ public sealed record BenchOptions
                 "national" when i == 0 => o with { Mode = "national" },
                 "memory" when i == 0 => o with { Mode = "memory" },
                 "money" when i == 0 => o with { Mode = "money" },
+                "stages" when i == 0 => o with { Mode = "stages" },
                 "--idle" => o with { IdleSeconds = Positive(arg, Value()) },
                 "-h" or "--help" => o with { Help = true },
                 "--token" => o with { Token = Value() },
