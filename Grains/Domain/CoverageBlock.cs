@@ -66,14 +66,16 @@ public sealed record CoverageBlock
     /// The months whose contributions the block owes BPJS: from its first paid month, those not
     /// refunded, and for a membership ended for arrears only those begun before it ended.
     /// </summary>
-    public IEnumerable<DateOnly> DueMonths()
+    public MonthRange DueMonths()
     {
-        for (var k = 0; k < Months - MonthsRefunded; k++)
+        var count = Math.Max(Months - MonthsRefunded, 0);
+        if (Stop == BlockStop.Terminated && StoppedOn is { } stopped)
         {
-            var month = FirstMonth.AddMonths(k);
-            if (Stop == BlockStop.Terminated && StoppedOn is { } stopped && month >= stopped) yield break;
-            yield return month;
+            var begun = 0;
+            while (begun < count && FirstMonth.AddMonths(begun) < stopped) begun++;
+            count = begun;
         }
+        return new MonthRange(FirstMonth, count);
     }
 
     /// <summary>The last month it owes, whatever happens to it later (for counting its months in arrears).</summary>
@@ -84,4 +86,19 @@ public sealed record CoverageBlock
         Year = Program.Year, FundingSource = Program.Funder, Cohort = Program.Cohort, CoverageStart = Start, CoverageEnd = End,
         Months = Months, MonthlyPremium = MonthlyPremium, Status = StatusOn(today),
     };
+}
+
+/// <summary>Consecutive months from a first one: walked by foreach with no allocation (the figures walk them on every write).</summary>
+public readonly record struct MonthRange(DateOnly First, int Count)
+{
+    public Enumerator GetEnumerator() => new(First, Count);
+
+    public struct Enumerator(DateOnly first, int count)
+    {
+        private int _index = -1;
+
+        public readonly DateOnly Current => first.AddMonths(_index);
+
+        public bool MoveNext() => ++_index < count;
+    }
 }

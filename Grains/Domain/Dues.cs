@@ -65,7 +65,7 @@ public sealed class ProgrammeDues
     /// </summary>
     public static ProgrammeDues Of(Programme programme, IEnumerable<CoverageBlock> blocks, DueCalendar calendar, DateOnly? recordedBefore = null)
     {
-        var due = new SortedDictionary<DateOnly, (long Amount, int Workers)>();
+        var due = new Dictionary<DateOnly, (long Amount, int Workers)>();
         foreach (var block in blocks)
         {
             foreach (var month in block.DueMonths())
@@ -87,16 +87,21 @@ public sealed class ProgrammeDues
                 Spread(payment, due, paid);
             }
         }
-        var months = due.Keys.Union(paid.Keys).Order().Select(month =>
+        var keys = new List<DateOnly>(due.Count + paid.Count);
+        keys.AddRange(due.Keys);
+        foreach (var month in paid.Keys) if (!due.ContainsKey(month)) keys.Add(month);
+        keys.Sort();
+        var months = ImmutableArray.CreateBuilder<MonthDues>(keys.Count);
+        foreach (var month in keys)
         {
             var (amount, workers) = due.GetValueOrDefault(month);
             var (paidAmount, paidOn) = paid.GetValueOrDefault(month);
-            return new MonthDues(month, calendar.DueDate(month), amount, workers, paidAmount, paidOn == default ? null : paidOn);
-        });
-        return new ProgrammeDues(programme.Key, [.. months]);
+            months.Add(new MonthDues(month, calendar.DueDate(month), amount, workers, paidAmount, paidOn == default ? null : paidOn));
+        }
+        return new ProgrammeDues(programme.Key, months.MoveToImmutable());
     }
 
-    private static void Spread(Payment payment, SortedDictionary<DateOnly, (long Amount, int Workers)> due, Dictionary<DateOnly, (long Amount, DateOnly PaidOn)> paid)
+    private static void Spread(Payment payment, Dictionary<DateOnly, (long Amount, int Workers)> due, Dictionary<DateOnly, (long Amount, DateOnly PaidOn)> paid)
     {
         var left = payment.Amount;
         foreach (var month in payment.Months)

@@ -203,12 +203,15 @@ public static partial class Figures
     {
         var workers = new SortedDictionary<DateOnly, int>();
         var apparatus = new SortedDictionary<DateOnly, int>();
+        static bool Counts(CoverageBlock b, DateOnly today) => b.End >= b.Start && b.End >= today;
         foreach (var e in ledger.Enrollments)
         {
-            var blocks = e.Blocks.Where(b => b.End >= b.Start && b.End >= today).ToList();
-            foreach (var block in blocks)
+            foreach (var block in e.Blocks)
             {
-                if (blocks.Any(next => next.Start == block.End.AddDays(1))) continue; // renewed: the coverage goes on
+                if (!Counts(block, today)) continue;
+                var renewed = false; // the coverage goes on in a block starting the next day
+                foreach (var next in e.Blocks) renewed |= Counts(next, today) && next.Start == block.End.AddDays(1);
+                if (renewed) continue;
                 var ends = block.Program.Cohort == Villages.Cohort.Apparatus ? apparatus : workers;
                 ends[block.End] = ends.GetValueOrDefault(block.End) + 1;
             }
@@ -252,19 +255,47 @@ public static partial class Figures
             .ThenBy(static a => a.AgentId, StringComparer.Ordinal)
             .Take(keep)];
 
-    /// <summary>A running sum of one cohort's figures.</summary>
+    /// <summary>A running sum of one cohort's figures, in plain fields: a region sums every child at every push.</summary>
     private sealed class CohortSum
     {
-        public CohortFigures Figures { get; private set; } = CohortFigures.Zero;
+        private int _villagesWithProgram, _villagesAtTarget, _workersCovered, _endingWithin30Days, _confirmedByBpjs;
+        private long _workerTarget, _effectiveSixths, _budgetAllocated, _budgetCommitted, _monthlyPremiums;
+        private int _workersInArrears, _terminatedThisYear, _villagesInArrears, _monthsInArrears;
+        private long _amountDueThisMonth, _amountPaidThisMonth, _amountInArrears;
 
-        public void Add(CohortFigures f) => Figures = new CohortFigures
+        public CohortFigures Figures => new()
         {
-            VillagesWithProgram = Figures.VillagesWithProgram + f.VillagesWithProgram, VillagesAtTarget = Figures.VillagesAtTarget + f.VillagesAtTarget,
-            WorkersCovered = Figures.WorkersCovered + f.WorkersCovered, WorkerTarget = Figures.WorkerTarget + f.WorkerTarget,
-            Money = Figures.Money.Add(f.Money), ConfirmedByBpjs = Figures.ConfirmedByBpjs + f.ConfirmedByBpjs,
-            EffectiveSixths = Figures.EffectiveSixths + f.EffectiveSixths, EndingWithin30Days = Figures.EndingWithin30Days + f.EndingWithin30Days,
-            BudgetAllocated = Figures.BudgetAllocated + f.BudgetAllocated, BudgetCommitted = Figures.BudgetCommitted + f.BudgetCommitted,
-            MonthlyPremiums = Figures.MonthlyPremiums + f.MonthlyPremiums,
+            VillagesWithProgram = _villagesWithProgram, VillagesAtTarget = _villagesAtTarget, WorkersCovered = _workersCovered, WorkerTarget = _workerTarget,
+            EffectiveSixths = _effectiveSixths, EndingWithin30Days = _endingWithin30Days, BudgetAllocated = _budgetAllocated,
+            BudgetCommitted = _budgetCommitted, MonthlyPremiums = _monthlyPremiums, ConfirmedByBpjs = _confirmedByBpjs,
+            Money = new CohortMoney
+            {
+                WorkersInArrears = _workersInArrears, AmountDueThisMonth = _amountDueThisMonth, AmountPaidThisMonth = _amountPaidThisMonth,
+                AmountInArrears = _amountInArrears, TerminatedThisYear = _terminatedThisYear, VillagesInArrears = _villagesInArrears,
+                MonthsInArrears = _monthsInArrears,
+            },
         };
+
+        public void Add(CohortFigures f)
+        {
+            _villagesWithProgram += f.VillagesWithProgram;
+            _villagesAtTarget += f.VillagesAtTarget;
+            _workersCovered += f.WorkersCovered;
+            _workerTarget += f.WorkerTarget;
+            _effectiveSixths += f.EffectiveSixths;
+            _endingWithin30Days += f.EndingWithin30Days;
+            _budgetAllocated += f.BudgetAllocated;
+            _budgetCommitted += f.BudgetCommitted;
+            _monthlyPremiums += f.MonthlyPremiums;
+            _confirmedByBpjs += f.ConfirmedByBpjs;
+            var m = f.Money;
+            _workersInArrears += m.WorkersInArrears;
+            _amountDueThisMonth += m.AmountDueThisMonth;
+            _amountPaidThisMonth += m.AmountPaidThisMonth;
+            _amountInArrears += m.AmountInArrears;
+            _terminatedThisYear += m.TerminatedThisYear;
+            _villagesInArrears += m.VillagesInArrears;
+            _monthsInArrears = Math.Max(_monthsInArrears, m.MonthsInArrears);
+        }
     }
 }

@@ -29,6 +29,9 @@ internal sealed partial class RegionGrain(
     private const string StateName = "rollup.2";
     private const string FirstReleaseStateName = "rollup";
     private readonly Dictionary<string, ChildReport> _children = new(StringComparer.Ordinal);
+    // A district's reading of each village's report on a day, kept until the report or the day changes:
+    // a push re-reads only the villages that reported since, not all of them.
+    private readonly Dictionary<string, (ChildReport Report, DateOnly Day, ChildReport Read)> _readOn = new(StringComparer.Ordinal);
     private Region _region = null!;
     private ObserverManager<IProgressObserver> _observers = null!;
     private GrainRows _rows = null!;
@@ -246,13 +249,26 @@ internal sealed partial class RegionGrain(
         _evaluatedOn = today;
         var district = _region.Level == RegionLevel.District;
         var children = _region.Children
-            .Select(c => _children.GetValueOrDefault(c.Code) ?? ChildReport.Empty(c.Code))
-            .Select(r => district ? new ChildReport { Code = r.Code, Figures = Figures.VillageOn(r, today, figures), Version = r.Version, Day = today } : r)
+            .Select(c => district ? ReadOn(c.Code, today) : _children.GetValueOrDefault(c.Code) ?? ChildReport.Empty(c.Code))
             .ToImmutableArray();
         var day = district || _children.Count == 0 ? today : _children.Values.Min(static c => c.Day);
         if (day > today) day = today;
         var sum = Figures.Sum(children.Select(static c => c.Figures), today, figures);
         return _progress = new RegionProgress(_region.Code, sum, children, children.Sum(static c => c.Version), clock.GetUtcNow(), !_rebuilding && day == today, day);
+    }
+
+    /// <summary>A village's report as its district reads it on a day (none yet: an empty one).</summary>
+    private ChildReport ReadOn(string village, DateOnly today)
+    {
+        var known = _children.GetValueOrDefault(village);
+        if (_readOn.TryGetValue(village, out var read) && read.Day == today && (ReferenceEquals(read.Report, known) || (known is null && read.Report.Version == 0)))
+        {
+            return read.Read;
+        }
+        var report = known ?? ChildReport.Empty(village);
+        var fresh = new ChildReport { Code = report.Code, Figures = Figures.VillageOn(report, today, figures), Version = report.Version, Day = today };
+        _readOn[village] = (report, today, fresh);
+        return fresh;
     }
 
     private ChildReport ReportOf(RegionProgress progress) =>
