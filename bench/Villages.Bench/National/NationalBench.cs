@@ -127,7 +127,7 @@ public static class NationalBench
             var renewal = await NationalRenewals.RunAsync(http, reads, baseUrl, opened, budget, options.Workers, clients, cpu, pids, ct);
             result = result with { Renewal = renewal };
         }
-        if (options.WaitIdle && !ct.IsCancellationRequested) await WaitIdleAsync(reads, baseUrl, pids, ct);
+        if (options.WaitIdle && !ct.IsCancellationRequested) await WaitIdleAsync(reads, metricsUrl, pids, ct);
         if (service is not null)
         {
             Console.WriteLine();
@@ -140,15 +140,15 @@ public static class NationalBench
     }
 
     /// <summary>After the run: the villages leave memory once idle (5 minutes by default), and the service's memory with them.</summary>
-    private static async Task WaitIdleAsync(HttpClient reads, Uri baseUrl, IReadOnlyList<int> pids, CancellationToken ct)
+    private static async Task WaitIdleAsync(HttpClient reads, Uri? metricsUrl, IReadOnlyList<int> pids, CancellationToken ct)
     {
         Console.WriteLine();
-        Console.WriteLine("Waiting for the villages to go idle and leave memory (up to 10 minutes)...");
+        Console.WriteLine("Waiting for the villages to go idle and leave memory (up to 15 minutes: an idle village goes between one and two idle timeouts after its last call)...");
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromMinutes(10))
+        while (clock.Elapsed < TimeSpan.FromMinutes(15))
         {
             await Task.Delay(TimeSpan.FromSeconds(30), ct);
-            var now = await ActivationMemory.ReadAsync(reads, baseUrl, ServiceProcesses.TotalRss(pids), ct);
+            var now = await ActivationMemory.ReadAsync(reads, metricsUrl, ServiceProcesses.TotalRss(pids), ct);
             Console.WriteLine($"  [{clock.Elapsed.TotalMinutes,4:0.0} min] {(now is null ? "activations not visible" : $"{now.Villages:N0} villages active, heap {ServiceProcesses.Bytes(now.ManagedHeapBytes)}")}; " +
                 $"service RSS {ServiceProcesses.Bytes(ServiceProcesses.TotalRss(pids))}");
             if (now is { Villages: 0 } && ServiceProcesses.TotalRss(pids) < 2L << 30) break;

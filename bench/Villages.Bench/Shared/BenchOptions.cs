@@ -48,7 +48,7 @@ public sealed record BenchOptions
           --connection-string CS  the service's database, for its size (default with --url: not measured)
           --renew              then renew the nation: open next year's programme in every village and renew
                                every worker into it (POST .../programs/{year}/renewals, one village per request)
-          --wait-idle          at the end, wait (up to 10 min) for the villages to go idle and print the memory after
+          --wait-idle          at the end, wait (up to 15 min) for the villages to go idle and print the memory after
           --seed, --token, --webapi-dll, --budget, --json, --ready-timeout as above
 
         memory: a silo in this process on a private PostgreSQL; the live heap per 10,000 active villages
