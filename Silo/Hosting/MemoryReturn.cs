@@ -26,7 +26,7 @@ public sealed partial class MemoryReturn(ILogger<MemoryReturn> logger) : Backgro
         var (last, pause, lowGains) = (DateTime.MinValue, AtMostEvery, 0);
         var (allocated, fullCollections, quietMinutes) = (GC.GetTotalAllocatedBytes(), GC.CollectionCount(2), 0);
         using var timer = new PeriodicTimer(Every);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        while (await NextTickAsync(timer, stoppingToken))
         {
             var (nowAllocated, nowFull) = (GC.GetTotalAllocatedBytes(), GC.CollectionCount(2));
             quietMinutes = nowAllocated - allocated < QuietBytesPerMinute && nowFull == fullCollections ? quietMinutes + 1 : 0;
@@ -44,6 +44,19 @@ public sealed partial class MemoryReturn(ILogger<MemoryReturn> logger) : Backgro
             pause = TimeSpan.FromTicks(Math.Min(AtMostEvery.Ticks << Math.Min(Math.Max(lowGains - 1, 0), 4), AtLeastEvery.Ticks));
             (fullCollections, quietMinutes) = (GC.CollectionCount(2), 0);
             LogReturned(before >> 20, after >> 20);
+        }
+    }
+
+    /// <summary>The next minute, or false once the host stops (also when it stops before it ever started).</summary>
+    private static async Task<bool> NextTickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return false;
         }
     }
 

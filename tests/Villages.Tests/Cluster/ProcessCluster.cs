@@ -42,6 +42,22 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
     public static async Task<ProcessCluster> StartAsync(int silos, int webApis)
     {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(silos, webApis);
+            }
+            catch (InvalidOperationException ex) when (attempt < 3 && ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                // A port picked free was taken before its node bound it (by another process's outgoing
+                // connection, say): start again on ports picked again.
+            }
+        }
+    }
+
+    private static async Task<ProcessCluster> StartOnceAsync(int silos, int webApis)
+    {
         var (siloDll, webApiDll) = Binaries();
         var root = Path.Combine(Path.GetTempPath(), $"villages-cluster-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}");
         Directory.CreateDirectory(Path.Combine(root, "logs"));
