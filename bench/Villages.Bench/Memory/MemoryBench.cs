@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Villages.Bench.Shared;
+using Villages.Domain;
 using Villages.Silo.Hosting;
 using Villages.Silo.Storage;
 using Villages.Regions;
@@ -44,7 +45,7 @@ public static class MemoryBench
         await Parallel.ForEachAsync(codes, parallel, async (code, _) =>
         {
             // A kelurahan has no village budget: the regional one pays.
-            var source = RegionCatalog.Default.Find(code)?.Kind == VillageKind.Kelurahan ? FundingSource.SA : FundingSource.SD;
+            var source = ProgramRules.DefaultFunding(RegionCatalog.Default.Find(code)?.Kind ?? VillageKind.Desa);
             await grains.GetGrain<IVillageGrain>(code).SetPrograms(null,
                 [new ProgramRequest(options.Workers, options.Workers * BenchOptions.PremiumPerWorker, 12, source.ToString())], actor);
         });

@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Villages.Bench.Shared;
+using Villages.Domain;
 using Villages.Regions;
 
 namespace Villages.Bench.Money;
@@ -43,7 +44,7 @@ public static class MoneyBench
         await Parallel.ForEachAsync(codes.Select((code, i) => (code, i)), parallel, async (v, _) =>
         {
             var village = grains.GetGrain<IVillageGrain>(v.code);
-            var source = RegionCatalog.Default.Find(v.code)?.Kind == VillageKind.Kelurahan ? FundingSource.SA : FundingSource.SD;
+            var source = ProgramRules.DefaultFunding(RegionCatalog.Default.Find(v.code)?.Kind ?? VillageKind.Desa);
             await village.SetPrograms(null, [new ProgramRequest(options.Workers, options.Workers * BenchOptions.PremiumPerWorker, 12, source.ToString())], actor);
             var area = v.code[..8].Replace(".", "", StringComparison.Ordinal);
             var batch = Enumerable.Range(0, options.Workers)

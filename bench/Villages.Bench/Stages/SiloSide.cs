@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Villages.Bench.Shared;
+using Villages.Domain;
 using Villages.Regions;
 
 namespace Villages.Bench.Stages;
@@ -33,7 +34,7 @@ public static class SiloSide
             $"warm-up {options.Warmup} s, measured {options.Seconds} s");
         await Parallel.ForEachAsync(codes, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (code, _) =>
         {
-            var source = RegionCatalog.Default.Find(code)?.Kind == VillageKind.Kelurahan ? FundingSource.SA : FundingSource.SD;
+            var source = ProgramRules.DefaultFunding(RegionCatalog.Default.Find(code)?.Kind ?? VillageKind.Desa);
             await grains.GetGrain<IVillageGrain>(code).SetPrograms(null,
                 [new ProgramRequest(1_000, 1_000 * BenchOptions.PremiumPerWorker, 12, source.ToString())], actor);
         });
