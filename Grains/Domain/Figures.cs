@@ -260,20 +260,14 @@ public static partial class Figures
     {
         private int _villagesWithProgram, _villagesAtTarget, _workersCovered, _endingWithin30Days, _confirmedByBpjs;
         private long _workerTarget, _effectiveSixths, _budgetAllocated, _budgetCommitted, _monthlyPremiums;
-        private int _workersInArrears, _terminatedThisYear, _villagesInArrears, _monthsInArrears;
-        private long _amountDueThisMonth, _amountPaidThisMonth, _amountInArrears;
+        private CohortMoney _money = CohortMoney.Zero;
 
         public CohortFigures Figures => new()
         {
             VillagesWithProgram = _villagesWithProgram, VillagesAtTarget = _villagesAtTarget, WorkersCovered = _workersCovered, WorkerTarget = _workerTarget,
             EffectiveSixths = _effectiveSixths, EndingWithin30Days = _endingWithin30Days, BudgetAllocated = _budgetAllocated,
             BudgetCommitted = _budgetCommitted, MonthlyPremiums = _monthlyPremiums, ConfirmedByBpjs = _confirmedByBpjs,
-            Money = new CohortMoney
-            {
-                WorkersInArrears = _workersInArrears, AmountDueThisMonth = _amountDueThisMonth, AmountPaidThisMonth = _amountPaidThisMonth,
-                AmountInArrears = _amountInArrears, TerminatedThisYear = _terminatedThisYear, VillagesInArrears = _villagesInArrears,
-                MonthsInArrears = _monthsInArrears,
-            },
+            Money = _money,
         };
 
         public void Add(CohortFigures f)
@@ -288,14 +282,7 @@ public static partial class Figures
             _budgetCommitted += f.BudgetCommitted;
             _monthlyPremiums += f.MonthlyPremiums;
             _confirmedByBpjs += f.ConfirmedByBpjs;
-            var m = f.Money;
-            _workersInArrears += m.WorkersInArrears;
-            _amountDueThisMonth += m.AmountDueThisMonth;
-            _amountPaidThisMonth += m.AmountPaidThisMonth;
-            _amountInArrears += m.AmountInArrears;
-            _terminatedThisYear += m.TerminatedThisYear;
-            _villagesInArrears += m.VillagesInArrears;
-            _monthsInArrears = Math.Max(_monthsInArrears, m.MonthsInArrears);
+            _money = _money.Add(f.Money); // one home for how money adds up (the most months in arrears is a maximum)
         }
     }
 }

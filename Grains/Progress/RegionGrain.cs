@@ -31,7 +31,7 @@ internal sealed partial class RegionGrain(
     private readonly Dictionary<string, ChildReport> _children = new(StringComparer.Ordinal);
     // A district's reading of each village's report on a day, kept until the report or the day changes:
     // a push re-reads only the villages that reported since, not all of them.
-    private readonly Dictionary<string, (ChildReport Report, DateOnly Day, ChildReport Read)> _readOn = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (ChildReport? Report, DateOnly Day, ChildReport Read)> _readOn = new(StringComparer.Ordinal);
     private Region _region = null!;
     private ObserverManager<IProgressObserver> _observers = null!;
     private GrainRows _rows = null!;
@@ -261,13 +261,10 @@ internal sealed partial class RegionGrain(
     private ChildReport ReadOn(string village, DateOnly today)
     {
         var known = _children.GetValueOrDefault(village);
-        if (_readOn.TryGetValue(village, out var read) && read.Day == today && (ReferenceEquals(read.Report, known) || (known is null && read.Report.Version == 0)))
-        {
-            return read.Read;
-        }
+        if (_readOn.TryGetValue(village, out var read) && read.Day == today && ReferenceEquals(read.Report, known)) return read.Read;
         var report = known ?? ChildReport.Empty(village);
         var fresh = new ChildReport { Code = report.Code, Figures = Figures.VillageOn(report, today, figures), Version = report.Version, Day = today };
-        _readOn[village] = (report, today, fresh);
+        _readOn[village] = (known, today, fresh);
         return fresh;
     }
 
