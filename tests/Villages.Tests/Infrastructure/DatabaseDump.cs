@@ -34,7 +34,8 @@ public sealed class DatabaseDump
         foreach (var table in tables)
         {
             rows[table] = 0;
-            await using var select = new NpgsqlCommand($"SELECT * FROM {table}", connection);
+            // In a fixed order: an update moves a row in the heap, and the same rows must give the same digest.
+            await using var select = new NpgsqlCommand($"SELECT t.* FROM {table} t ORDER BY t::text", connection);
             await using var reader = await select.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {

@@ -61,7 +61,7 @@ public sealed class HostileBodyTests(HostileBodyFixture fixture) : IClassFixture
         var types = body["content"]!.AsObject().Select(static c => c.Key).ToList();
         using var client = Caller(operationId);
         var path = Path(template);
-        var before = (await DatabaseDump.ReadAsync(fixture.Host.ConnectionString)).Digest("orleansmembership");
+        var before = await SettledDigestAsync();
 
         var failures = new List<string>();
         foreach (var (what, make, expected) in Hostile(template, limit, types, body["required"]?.GetValue<bool>() == true, Schema(body)))
@@ -86,7 +86,24 @@ public sealed class HostileBodyTests(HostileBodyFixture fixture) : IClassFixture
         }
 
         Assert.True(failures.Count == 0, $"{method} {template}:\n" + string.Join("\n", failures));
-        Assert.Equal(before, (await DatabaseDump.ReadAsync(fixture.Host.ConnectionString)).Digest("orleansmembership"));
+        Assert.Equal(before, await SettledDigestAsync());
+    }
+
+    /// <summary>
+    /// The database once what earlier cases set going (a rollup's write, a job's last status) has
+    /// landed: the same digest twice, half a second apart. A write by the case itself stays in it.
+    /// </summary>
+    private async Task<string> SettledDigestAsync()
+    {
+        var digest = (await DatabaseDump.ReadAsync(fixture.Host.ConnectionString)).Digest("orleansmembership");
+        for (var i = 0; i < 20; i++)
+        {
+            await Task.Delay(500);
+            var again = (await DatabaseDump.ReadAsync(fixture.Host.ConnectionString)).Digest("orleansmembership");
+            if (again == digest) break;
+            digest = again;
+        }
+        return digest;
     }
 
     private static IEnumerable<(string What, Func<HttpRequestMessage> Make, int[] Expected)> Hostile(string template, long limit, List<string> types, bool required, JsonObject? schema)
