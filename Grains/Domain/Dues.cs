@@ -41,12 +41,34 @@ public sealed class ProgrammeDues
         return null;
     }
 
-    public int InArrearsOn(DateOnly day) => Months.Count(m => m.InArrearsOn(day));
+    // Loops, not LINQ: the figures ask these for every day a village's money may change, at every write.
+    public int InArrearsOn(DateOnly day)
+    {
+        var count = 0;
+        foreach (var m in Months) if (m.InArrearsOn(day)) count++;
+        return count;
+    }
 
-    public long AmountInArrearsOn(DateOnly day) => Months.Where(m => m.InArrearsOn(day)).Sum(static m => m.Outstanding);
+    public long AmountInArrearsOn(DateOnly day)
+    {
+        long amount = 0;
+        foreach (var m in Months) if (m.InArrearsOn(day)) amount += m.Outstanding;
+        return amount;
+    }
 
     /// <summary>Whether any month of a block's is in arrears on a day.</summary>
     public bool InArrears(CoverageBlock block, DateOnly day) => CountInArrears(block, day) > 0;
+
+    /// <summary>The first day on which one of a block's months is in arrears (<see cref="DateOnly.MaxValue"/>: none, as the statement stands).</summary>
+    public DateOnly FirstDayInArrears(CoverageBlock block)
+    {
+        var (first, last) = (block.FirstMonth, block.LastPaidMonth);
+        foreach (var m in Months) // oldest first: the first unpaid month of the range is the earliest due date
+        {
+            if (m.Month >= first && m.Month <= last && m.AmountPaid < m.AmountDue) return m.DueDate.AddDays(1);
+        }
+        return DateOnly.MaxValue;
+    }
 
     /// <summary>The months owed by a block (its range, whatever stopped it since) that are in arrears on a day.</summary>
     public int CountInArrears(CoverageBlock block, DateOnly day)
@@ -66,14 +88,19 @@ public sealed class ProgrammeDues
     public static ProgrammeDues Of(Programme programme, IEnumerable<CoverageBlock> blocks, DueCalendar calendar, DateOnly? recordedBefore = null)
     {
         var due = new Dictionary<DateOnly, (long Amount, int Workers)>();
+        // Workers enrolled together owe the same months: a run of blocks with one range is added to each month once.
+        var (range, runAmount, runWorkers) = (default(MonthRange), 0L, 0);
         foreach (var block in blocks)
         {
-            foreach (var month in block.DueMonths())
+            var owed = block.DueMonths();
+            if (owed != range)
             {
-                var (amount, workers) = due.GetValueOrDefault(month);
-                due[month] = (amount + block.MonthlyPremium, workers + 1);
+                AddRun(due, range, runAmount, runWorkers);
+                (range, runAmount, runWorkers) = (owed, 0, 0);
             }
+            (runAmount, runWorkers) = (runAmount + block.MonthlyPremium, runWorkers + 1);
         }
+        AddRun(due, range, runAmount, runWorkers);
         var paid = new Dictionary<DateOnly, (long Amount, DateOnly PaidOn)>();
         if (programme.Prepaid)
         {
@@ -99,6 +126,16 @@ public sealed class ProgrammeDues
             months.Add(new MonthDues(month, calendar.DueDate(month), amount, workers, paidAmount, paidOn == default ? null : paidOn));
         }
         return new ProgrammeDues(programme.Key, months.MoveToImmutable());
+    }
+
+    private static void AddRun(Dictionary<DateOnly, (long Amount, int Workers)> due, MonthRange range, long amount, int workers)
+    {
+        if (workers == 0) return;
+        foreach (var month in range)
+        {
+            var (already, counted) = due.GetValueOrDefault(month);
+            due[month] = (already + amount, counted + workers);
+        }
     }
 
     private static void Spread(Payment payment, Dictionary<DateOnly, (long Amount, int Workers)> due, Dictionary<DateOnly, (long Amount, DateOnly PaidOn)> paid)
@@ -141,14 +178,29 @@ public static class Arrears
     {
         var ended = new Dictionary<(string Id, int Index), DateOnly>();
         if (programme.Prepaid) return ended;
-        var running = blocks.Where(static b => b.Enrollment.Blocks[b.Index] is { Stop: BlockStop.None } block && block.End >= block.Start).ToList();
+        // Positions in blocks, and the day each ended (default: running): plain arrays, as every write of the village runs this.
+        var running = new List<int>(blocks.Count);
+        for (var k = 0; k < blocks.Count; k++)
+        {
+            if (blocks[k].Enrollment.Blocks[blocks[k].Index] is { Stop: BlockStop.None } block && block.End >= block.Start) running.Add(k);
+        }
         if (running.Count == 0) return ended;
-        var checks = new SortedSet<DateOnly>();
+        var months = new HashSet<DateOnly>();
+        var last = default(MonthRange);
         foreach (var (e, i) in blocks)
         {
-            foreach (var month in e.Blocks[i].DueMonths()) checks.Add(calendar.DueDate(month).AddDays(1));
+            var range = e.Blocks[i].DueMonths();
+            if (range == last) continue; // workers enrolled together: the same months again
+            last = range;
+            foreach (var month in range) months.Add(month);
         }
-        if (checks.Count <= monthsAllowed) return ended; // never that many months owed: nothing can end
+        if (months.Count <= monthsAllowed) return ended; // never that many months owed: nothing can end
+        var checks = new DateOnly[months.Count]; // the midnight after each due date (one a month: due dates fall in their month)
+        var c = 0;
+        foreach (var month in months) checks[c++] = calendar.DueDate(month).AddDays(1);
+        Array.Sort(checks);
+        var endedOn = new DateOnly[blocks.Count];
+        var endedCount = 0;
         // The statement changes only when a payment recorded before the day joins it or a block ends:
         // between two such days it is the same, so it is built a few times a year, not once a check.
         ProgrammeDues? statement = null;
@@ -156,19 +208,25 @@ public static class Arrears
         foreach (var day in checks)
         {
             var recorded = RecordedBefore(programme, day);
-            if (statement is null || recorded != payments || ended.Count != endings)
+            if (statement is null || recorded != payments || endedCount != endings)
             {
-                statement = ProgrammeDues.Of(programme, blocks.Select(b => Current(b, ended)), calendar, recordedBefore: day);
-                (payments, endings) = (recorded, ended.Count);
+                statement = ProgrammeDues.Of(programme, Current(blocks, endedOn), calendar, recordedBefore: day);
+                (payments, endings) = (recorded, endedCount);
             }
             if (statement.InArrearsOn(day) <= monthsAllowed) continue;
-            foreach (var (e, i) in running)
+            foreach (var k in running)
             {
-                var block = e.Blocks[i];
-                if (ended.ContainsKey((e.Id, i)) || block.Start >= day || block.PaidEnd < day) continue; // not running that midnight
+                if (endedOn[k] != default) continue;
+                var block = blocks[k].Enrollment.Blocks[blocks[k].Index];
+                if (block.Start >= day || block.PaidEnd < day) continue; // not running that midnight
                 if (block.ReinstatedOn is { } reinstated && reinstated >= day) continue;
-                if (statement.CountInArrears(block, day) > monthsAllowed) ended[(e.Id, i)] = day;
+                if (statement.CountInArrears(block, day) > monthsAllowed) (endedOn[k], endedCount) = (day, endedCount + 1);
             }
+            if (endedCount == running.Count) break; // nothing left to end
+        }
+        foreach (var k in running)
+        {
+            if (endedOn[k] != default) ended[(blocks[k].Enrollment.Id, blocks[k].Index)] = endedOn[k];
         }
         return ended;
     }
@@ -183,6 +241,12 @@ public static class Arrears
         return count;
     }
 
-    private static CoverageBlock Current((Enrollment Enrollment, int Index) b, Dictionary<(string Id, int Index), DateOnly> ended) =>
-        ended.TryGetValue((b.Enrollment.Id, b.Index), out var day) ? EndedOn(b.Enrollment.Blocks[b.Index], day) : b.Enrollment.Blocks[b.Index];
+    private static IEnumerable<CoverageBlock> Current(IReadOnlyList<(Enrollment Enrollment, int Index)> blocks, DateOnly[] endedOn)
+    {
+        for (var k = 0; k < blocks.Count; k++)
+        {
+            var block = blocks[k].Enrollment.Blocks[blocks[k].Index];
+            yield return endedOn[k] == default ? block : EndedOn(block, endedOn[k]);
+        }
+    }
 }

@@ -17,6 +17,9 @@ public sealed partial class VillageLedger
     private static readonly Actor Rules = new("villages", "system", null);
     // Enrolments with a block that ends for arrears, as they will stand: rebuilt after any change.
     private Dictionary<string, Enrollment>? _ending;
+    // The last projection with the enrolment each copy was made from: a rebuild reuses a copy whose
+    // enrolment and ending days are unchanged instead of copying every ending worker at every write.
+    private Dictionary<string, (Enrollment Source, Enrollment Projected)> _lastEnding = new(StringComparer.Ordinal);
 
     public DuesRules Dues { get; }
 
@@ -144,22 +147,57 @@ public sealed partial class VillageLedger
 
     private Dictionary<string, Enrollment> ProjectEnds()
     {
-        var ending = new Dictionary<string, Enrollment>(StringComparer.Ordinal);
+        Dictionary<(string Id, int Index), DateOnly>? ended = null;
+        var blocks = new List<(Enrollment, int)>(_byId.Count);
         foreach (var programme in _programmes.Values)
         {
             if (programme.Prepaid) continue;
-            var blocks = new List<(Enrollment, int)>();
+            blocks.Clear();
             foreach (var e in _byId.Values)
             {
                 for (var i = 0; i < e.Blocks.Length; i++) if (e.Blocks[i].Program == programme.Key) blocks.Add((e, i));
             }
             if (blocks.Count == 0) continue;
-            foreach (var ((id, index), day) in Arrears.Terminations(programme, blocks, Dues.Calendar, Dues.MonthsInArrearsAllowed))
-            {
-                var e = ending.GetValueOrDefault(id) ?? _byId[id];
-                ending[id] = e with { Blocks = e.Blocks.SetItem(index, Arrears.EndedOn(e.Blocks[index], day)) };
-            }
+            var terminations = Arrears.Terminations(programme, blocks, Dues.Calendar, Dues.MonthsInArrearsAllowed);
+            if (ended is null) ended = terminations;
+            else foreach (var (key, day) in terminations) ended[key] = day;
         }
+        var ending = new Dictionary<string, Enrollment>(StringComparer.Ordinal);
+        var sources = new Dictionary<string, (Enrollment, Enrollment)>(StringComparer.Ordinal);
+        foreach (var ((id, _), _) in ended ?? [])
+        {
+            if (ending.ContainsKey(id)) continue;
+            var source = _byId[id];
+            var projected = _lastEnding.TryGetValue(id, out var last) && ReferenceEquals(last.Source, source) && EndsAsProjected(last.Projected, source, ended!)
+                ? last.Projected
+                : Projection(source, ended!);
+            ending[id] = projected;
+            sources[id] = (source, projected);
+        }
+        _lastEnding = sources;
         return ending;
+    }
+
+    private static Enrollment Projection(Enrollment source, Dictionary<(string Id, int Index), DateOnly> ended)
+    {
+        var blocks = source.Blocks.ToArray();
+        for (var i = 0; i < blocks.Length; i++)
+        {
+            if (ended.TryGetValue((source.Id, i), out var day)) blocks[i] = Arrears.EndedOn(blocks[i], day);
+        }
+        return source with { Blocks = System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(blocks) };
+    }
+
+    /// <summary>Whether a copy made from this enrolment ends exactly the blocks the projection ends, on the same days.</summary>
+    private static bool EndsAsProjected(Enrollment copy, Enrollment source, Dictionary<(string Id, int Index), DateOnly> ended)
+    {
+        for (var i = 0; i < source.Blocks.Length; i++)
+        {
+            var ok = ended.TryGetValue((source.Id, i), out var day)
+                ? copy.Blocks[i] is { Stop: BlockStop.Terminated } block && block.StoppedOn == day
+                : ReferenceEquals(copy.Blocks[i], source.Blocks[i]);
+            if (!ok) return false;
+        }
+        return true;
     }
 }

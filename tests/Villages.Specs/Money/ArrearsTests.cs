@@ -59,6 +59,21 @@ public class ArrearsTests
     }
 
     [Fact]
+    public void A_projection_read_before_a_payment_moves_with_it_although_the_enrolments_did_not_change()
+    {
+        var ledger = Unpaid();
+        Assert.Equal(Day(2026, 4, 16), ledger.Projected.First().Blocks[0].StoppedOn);
+
+        ledger.Pay("JAN", At(2026, 4, 15), 33_600, Month(2026, 1));
+        Assert.Equal(Day(2026, 5, 19), ledger.Projected.First().Blocks[0].StoppedOn);
+
+        ledger.Pay("FEB-MAY", At(2026, 4, 15), 4 * 33_600, Month(2026, 2), Month(2026, 3), Month(2026, 4), Month(2026, 5));
+        Assert.Equal(EnrollmentStatus.Active, ledger.StatusOf(1, Day(2026, 5, 19)));
+        Assert.Equal(EnrollmentStatus.Active, ledger.StatusOf(2, Day(2026, 5, 19)));
+        Assert.NotEqual(Day(2026, 5, 19), ledger.Projected.First().Blocks[0].StoppedOn);
+    }
+
+    [Fact]
     public void A_payment_recorded_after_the_midnight_does_not_undo_the_termination()
     {
         var ledger = Unpaid();
