@@ -6,16 +6,32 @@ namespace Villages.Domain;
 public static partial class Figures
 {
     /// <summary>Each programme's statement, from the enrolments as they will stand: computed once per report.</summary>
-    private static Dictionary<ProgramKey, ProgrammeDues> Statements(VillageLedger ledger, List<Enrollment> projected) =>
-        ledger.Programmes.ToDictionary(static p => p.Key, p => ledger.DuesOf(p.Key, projected));
+    private static VillageMoney Statements(VillageLedger ledger, List<Enrollment> projected)
+    {
+        var statements = ledger.Programmes.ToDictionary(static p => p.Key, p => ledger.DuesOf(p.Key, projected));
+        var arrearsFrom = new DateOnly[projected.Count][];
+        for (var j = 0; j < projected.Count; j++)
+        {
+            var blocks = projected[j].Blocks;
+            var days = arrearsFrom[j] = new DateOnly[blocks.Length];
+            for (var b = 0; b < blocks.Length; b++) days[b] = statements[blocks[b].Program].FirstDayInArrears(blocks[b]);
+        }
+        return new VillageMoney(statements, arrearsFrom);
+    }
+
+    /// <summary>
+    /// A village's statements, and for each block of its projected enrolments (by position) the first
+    /// day one of its months is in arrears: read once per report, not once per block and day.
+    /// </summary>
+    private sealed record VillageMoney(Dictionary<ProgramKey, ProgrammeDues> Statements, DateOnly[][] ArrearsFrom);
 
     /// <summary>A cohort's money on a day: this month's dues and payments, arrears, the workers they concern, terminations this year.</summary>
-    private static CohortMoney MoneyOn(Cohort cohort, List<Enrollment> projected, Dictionary<ProgramKey, ProgrammeDues> statements, DateOnly day)
+    private static CohortMoney MoneyOn(Cohort cohort, List<Enrollment> projected, VillageMoney statements, DateOnly day)
     {
         var month = CoverageCalendar.MonthOf(day);
         long due = 0, paid = 0, arrears = 0;
         var months = 0;
-        foreach (var (key, statement) in statements)
+        foreach (var (key, statement) in statements.Statements)
         {
             if (key.Cohort != cohort) continue;
             if (statement.Month(month) is { } m) (due, paid) = (due + m.AmountDue, paid + m.AmountPaid);
@@ -23,13 +39,15 @@ public static partial class Figures
             months = Math.Max(months, statement.InArrearsOn(day));
         }
         int workers = 0, terminated = 0;
-        foreach (var e in projected)
+        for (var j = 0; j < projected.Count; j++)
         {
-            foreach (var block in e.Blocks)
+            var blocks = projected[j].Blocks;
+            for (var b = 0; b < blocks.Length; b++)
             {
+                var block = blocks[b];
                 if (block.Program.Cohort != cohort) continue;
                 if (block is { Stop: BlockStop.Terminated, StoppedOn: { } ended } && ended.Year == day.Year && ended <= day) terminated++;
-                if (arrears > 0 && block.Covers(day) && statements[block.Program].InArrears(block, day)) workers++;
+                if (arrears > 0 && block.Covers(day) && statements.ArrearsFrom[j][b] <= day) workers++;
             }
         }
         if (due == 0 && paid == 0 && arrears == 0 && terminated == 0) return CohortMoney.Zero;
@@ -44,11 +62,11 @@ public static partial class Figures
     /// A village's money on every later day it changes: a month beginning, the day after a due date,
     /// a coverage starting or ending, a new year; only the days whose figures differ from the day before.
     /// </summary>
-    private static ImmutableArray<DatedMoney> MoneyTimeline(List<Enrollment> projected, Dictionary<ProgramKey, ProgrammeDues> statements, DateOnly today,
+    private static ImmutableArray<DatedMoney> MoneyTimeline(List<Enrollment> projected, VillageMoney statements, DateOnly today,
         SortedSet<DateOnly> coverageDays)
     {
         var days = new SortedSet<DateOnly>(coverageDays) { new DateOnly(today.Year + 1, 1, 1) };
-        foreach (var statement in statements.Values)
+        foreach (var statement in statements.Statements.Values)
         {
             foreach (var m in statement.Months)
             {

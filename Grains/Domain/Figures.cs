@@ -20,7 +20,7 @@ public static partial class Figures
     {
         var projected = ledger.Projected.ToList();
         var statements = Statements(ledger, projected);
-        var collected = AgentContributions.ByAgent(projected, statements); // once: it does not move with the day
+        var collected = AgentContributions.ByAgent(projected, statements.Statements); // once: it does not move with the day
         var coverageDays = ChangeDates(ledger, projected, today);
         var later = coverageDays.Select(day => new DatedFigures(day, Current(code, ledger, projected, statements, collected, day, options))).ToImmutableArray();
         var (workers, apparatus) = Ends(ledger, today);
@@ -36,10 +36,10 @@ public static partial class Figures
     {
         var projected = ledger.Projected.ToList();
         var statements = Statements(ledger, projected);
-        return OfVillage(code, ledger, projected, statements, AgentContributions.ByAgent(projected, statements), day, options);
+        return OfVillage(code, ledger, projected, statements, AgentContributions.ByAgent(projected, statements.Statements), day, options);
     }
 
-    private static RegionFigures OfVillage(string code, VillageLedger ledger, List<Enrollment> projected, Dictionary<ProgramKey, ProgrammeDues> statements,
+    private static RegionFigures OfVillage(string code, VillageLedger ledger, List<Enrollment> projected, VillageMoney statements,
         Dictionary<string, long> collected, DateOnly day, FigureOptions options) =>
         Current(code, ledger, projected, statements, collected, day, options) with
         {
@@ -122,11 +122,32 @@ public static partial class Figures
             .Take(keep)];
 
     /// <summary>The figures that move with the day: this year's programmes, the workers covered that day, the money.</summary>
-    private static RegionFigures Current(string code, VillageLedger ledger, List<Enrollment> projected, Dictionary<ProgramKey, ProgrammeDues> statements,
+    private static RegionFigures Current(string code, VillageLedger ledger, List<Enrollment> projected, VillageMoney statements,
         Dictionary<string, long> collected, DateOnly day, FigureOptions options)
     {
-        var covered = projected.Select(e => (Enrollment: e, Block: e.CoveringOn(day))).Where(static c => c.Block is not null).ToList();
-        var vulnerable = covered.Where(static c => c.Block!.Program.Cohort == Villages.Cohort.Vulnerable).ToList();
+        // One pass over the workers, no intermediate lists: this runs for every day the figures change, at every write.
+        var (vulnerable, apparatus) = (new CoveredSum(), new CoveredSum());
+        var occupations = ImmutableSortedDictionary.CreateBuilder<string, int>(StringComparer.Ordinal);
+        var agents = new Dictionary<string, AgentResult>(StringComparer.Ordinal);
+        foreach (var e in projected)
+        {
+            if (e.CoveringOn(day) is not { } block) continue;
+            var confirmed = e.ConfirmedOn is { } on && on <= day;
+            if (block.Program.Cohort == Villages.Cohort.Apparatus)
+            {
+                apparatus.Add(block, confirmed);
+                continue;
+            }
+            vulnerable.Add(block, confirmed);
+            occupations[e.Occupation] = occupations.GetValueOrDefault(e.Occupation) + 1;
+            if (e.AgentId is { } agent)
+            {
+                agents[agent] = agents.TryGetValue(agent, out var r)
+                    ? r with { Enrollments = r.Enrollments + 1, MonthlyPremiums = r.MonthlyPremiums + block.MonthlyPremium }
+                    : new AgentResult(agent, 1, block.MonthlyPremium);
+            }
+        }
+        foreach (var (agent, amount) in collected) agents[agent] = (agents.GetValueOrDefault(agent) ?? new AgentResult(agent, 0, 0)) with { ContributionsCollected = amount };
         var (workersMoney, apparatusMoney) = (MoneyOn(Villages.Cohort.Vulnerable, projected, statements, day), MoneyOn(Villages.Cohort.Apparatus, projected, statements, day));
         var workers = CohortOn(ledger, Villages.Cohort.Vulnerable, day, vulnerable) with { Money = workersMoney };
         var lagging = workers.VillagesWithProgram == 1 && workers.WorkersCovered < workers.WorkerTarget
@@ -135,32 +156,52 @@ public static partial class Figures
         return RegionFigures.Zero with
         {
             Workers = workers,
-            Apparatus = CohortOn(ledger, Villages.Cohort.Apparatus, day,
-                [.. covered.Where(static c => c.Block!.Program.Cohort == Villages.Cohort.Apparatus)]) with { Money = apparatusMoney },
-            Occupations = vulnerable.GroupBy(static c => c.Enrollment.Occupation, StringComparer.Ordinal)
-                .ToImmutableSortedDictionary(static g => g.Key, static g => g.Count(), StringComparer.Ordinal),
-            TopAgents = Top(Agents(vulnerable, collected), options.TopAgents),
+            Apparatus = CohortOn(ledger, Villages.Cohort.Apparatus, day, apparatus) with { Money = apparatusMoney },
+            Occupations = occupations.ToImmutable(),
+            TopAgents = agents.Count == 0 ? [] : Top(agents.Values, options.TopAgents),
             MostLagging = lagging,
             MostInArrears = InArrears(code, workersMoney, apparatusMoney),
         };
     }
 
-    private static CohortFigures CohortOn(VillageLedger ledger, Cohort cohort, DateOnly day, IReadOnlyList<(Enrollment Enrollment, CoverageBlock? Block)> coveredWorkers)
+    private static CohortFigures CohortOn(VillageLedger ledger, Cohort cohort, DateOnly day, CoveredSum covered)
     {
-        var covered = coveredWorkers.Select(static c => c.Block!).ToList();
-        var programmes = ledger.ProgrammesOf(day.Year, cohort).ToList();
-        var target = programmes.Sum(static p => p.Terms.TargetWorkers);
+        long target = 0, allocated = 0, committed = 0;
+        var programmes = 0;
+        foreach (var p in ledger.Programmes)
+        {
+            if (p.Key.Year != day.Year || p.Key.Cohort != cohort) continue;
+            programmes++;
+            (target, allocated, committed) = (target + p.Terms.TargetWorkers, allocated + p.Terms.BudgetAllocated, committed + ledger.Committed(p.Key));
+        }
         return new CohortFigures
         {
-            VillagesWithProgram = programmes.Count > 0 ? 1 : 0,
-            VillagesAtTarget = programmes.Count > 0 && covered.Count >= target ? 1 : 0,
-            WorkersCovered = covered.Count, WorkerTarget = target,
-            EffectiveSixths = covered.Sum(static b => (long)b.EffectiveSixths),
-            BudgetAllocated = programmes.Sum(static p => p.Terms.BudgetAllocated),
-            BudgetCommitted = programmes.Sum(p => ledger.Committed(p.Key)),
-            MonthlyPremiums = covered.Sum(static b => b.MonthlyPremium),
-            ConfirmedByBpjs = coveredWorkers.Count(c => c.Enrollment.ConfirmedOn is { } confirmed && confirmed <= day),
+            VillagesWithProgram = programmes > 0 ? 1 : 0,
+            VillagesAtTarget = programmes > 0 && covered.Workers >= target ? 1 : 0,
+            WorkersCovered = covered.Workers, WorkerTarget = target,
+            EffectiveSixths = covered.EffectiveSixths,
+            BudgetAllocated = allocated,
+            BudgetCommitted = committed,
+            MonthlyPremiums = covered.MonthlyPremiums,
+            ConfirmedByBpjs = covered.Confirmed,
         };
+    }
+
+    /// <summary>The workers of one cohort covered on a day, summed as they are met.</summary>
+    private sealed class CoveredSum
+    {
+        public int Workers { get; private set; }
+        public long EffectiveSixths { get; private set; }
+        public long MonthlyPremiums { get; private set; }
+        public int Confirmed { get; private set; }
+
+        public void Add(CoverageBlock block, bool confirmed)
+        {
+            Workers++;
+            EffectiveSixths += block.EffectiveSixths;
+            MonthlyPremiums += block.MonthlyPremium;
+            if (confirmed) Confirmed++;
+        }
     }
 
     /// <summary>Each budget year's programmes of a cohort, and the workers enrolled into them (a block withdrawn before it began does not count).</summary>
@@ -234,18 +275,6 @@ public static partial class Figures
                 BudgetAllocated = s.BudgetAllocated + y.BudgetAllocated, BudgetCommitted = s.BudgetCommitted + y.BudgetCommitted,
             };
         }
-    }
-
-    /// <summary>
-    /// Agents' results on a day: workers covered through them that day and their premiums, and what
-    /// was collected for every worker they enrolled (also those whose coverage has ended).
-    /// </summary>
-    private static IEnumerable<AgentResult> Agents(List<(Enrollment Enrollment, CoverageBlock? Block)> covered, Dictionary<string, long> collected)
-    {
-        var results = covered.Where(static c => c.Enrollment.AgentId is not null).GroupBy(static c => c.Enrollment.AgentId!, StringComparer.Ordinal)
-            .ToDictionary(static g => g.Key, static g => new AgentResult(g.Key, g.Count(), g.Sum(static c => c.Block!.MonthlyPremium)), StringComparer.Ordinal);
-        foreach (var (agent, amount) in collected) results[agent] = (results.GetValueOrDefault(agent) ?? new AgentResult(agent, 0, 0)) with { ContributionsCollected = amount };
-        return results.Values;
     }
 
     private static ImmutableArray<AgentResult> Top(IEnumerable<AgentResult> agents, int keep) =>
