@@ -170,21 +170,21 @@ public sealed class ProgrammeDues
 public static class Arrears
 {
     /// <summary>
-    /// For each block of the programme still running that ends for arrears, the day it ends on
-    /// (past, or to come if nothing more is paid), keyed by enrolment id and block index.
+    /// For each of the programme's blocks (by position), the day it ends for arrears (past, or to come
+    /// if nothing more is paid); default for a block that does not.
     /// </summary>
-    public static Dictionary<(string Id, int Index), DateOnly> Terminations(
+    public static DateOnly[] Terminations(
         Programme programme, IReadOnlyList<(Enrollment Enrollment, int Index)> blocks, DueCalendar calendar, int monthsAllowed)
     {
-        var ended = new Dictionary<(string Id, int Index), DateOnly>();
-        if (programme.Prepaid) return ended;
+        var endedOn = new DateOnly[blocks.Count];
+        if (programme.Prepaid) return endedOn;
         // Positions in blocks, and the day each ended (default: running): plain arrays, as every write of the village runs this.
         var running = new List<int>(blocks.Count);
         for (var k = 0; k < blocks.Count; k++)
         {
             if (blocks[k].Enrollment.Blocks[blocks[k].Index] is { Stop: BlockStop.None } block && block.End >= block.Start) running.Add(k);
         }
-        if (running.Count == 0) return ended;
+        if (running.Count == 0) return endedOn;
         var months = new HashSet<DateOnly>();
         var last = default(MonthRange);
         foreach (var (e, i) in blocks)
@@ -194,12 +194,11 @@ public static class Arrears
             last = range;
             foreach (var month in range) months.Add(month);
         }
-        if (months.Count <= monthsAllowed) return ended; // never that many months owed: nothing can end
+        if (months.Count <= monthsAllowed) return endedOn; // never that many months owed: nothing can end
         var checks = new DateOnly[months.Count]; // the midnight after each due date (one a month: due dates fall in their month)
         var c = 0;
         foreach (var month in months) checks[c++] = calendar.DueDate(month).AddDays(1);
         Array.Sort(checks);
-        var endedOn = new DateOnly[blocks.Count];
         var endedCount = 0;
         // The statement changes only when a payment recorded before the day joins it or a block ends:
         // between two such days it is the same, so it is built a few times a year, not once a check.
@@ -224,11 +223,7 @@ public static class Arrears
             }
             if (endedCount == running.Count) break; // nothing left to end
         }
-        foreach (var k in running)
-        {
-            if (endedOn[k] != default) ended[(blocks[k].Enrollment.Id, blocks[k].Index)] = endedOn[k];
-        }
-        return ended;
+        return endedOn;
     }
 
     /// <summary>The block as it stands once ended on a day.</summary>

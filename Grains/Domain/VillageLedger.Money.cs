@@ -15,11 +15,12 @@ public sealed record PaymentPlan(ProgramKey Program, Payment Payment, bool Repea
 public sealed partial class VillageLedger
 {
     private static readonly Actor Rules = new("villages", "system", null);
-    // Enrolments with a block that ends for arrears, as they will stand: rebuilt after any change.
-    private Dictionary<string, Enrollment>? _ending;
-    // The last projection with the enrolment each copy was made from: a rebuild reuses a copy whose
-    // enrolment and ending days are unchanged instead of copying every ending worker at every write.
-    private Dictionary<string, (Enrollment Source, Enrollment Projected)> _lastEnding = new(StringComparer.Ordinal);
+    // Enrolments with a block that ends for arrears, as they will stand, by the enrolment itself (by
+    // reference: an enrolment is immutable, a change replaces it): rebuilt after any change.
+    private Dictionary<Enrollment, Enrollment>? _ending;
+    // The last projection: a rebuild reuses the copy of an enrolment that did not change and ends the
+    // same way instead of copying every ending worker at every write.
+    private Dictionary<Enrollment, Enrollment>? _lastEnding;
 
     public DuesRules Dues { get; }
 
@@ -29,11 +30,11 @@ public sealed partial class VillageLedger
         get
         {
             var ending = Ending;
-            return ending.Count == 0 ? _byId.Values : _byId.Values.Select(e => ending.GetValueOrDefault(e.Id) ?? e);
+            return ending.Count == 0 ? _byId.Values : _byId.Values.Select(e => ending.GetValueOrDefault(e) ?? e);
         }
     }
 
-    private Dictionary<string, Enrollment> Ending => _ending ??= ProjectEnds();
+    private Dictionary<Enrollment, Enrollment> Ending => _ending ??= ProjectEnds();
 
     /// <summary>A programme's months, dues and payments as the ledger stands.</summary>
     public ProgrammeDues DuesOf(ProgramKey key) => DuesOf(key, _byId.Values);
@@ -50,9 +51,8 @@ public sealed partial class VillageLedger
     {
         var today = CoverageCalendar.LocalDate(now);
         var settled = new List<Enrollment>();
-        foreach (var (id, projected) in Ending)
+        foreach (var (actual, projected) in Ending)
         {
-            var actual = _byId[id];
             var after = actual;
             for (var i = 0; i < actual.Blocks.Length; i++)
             {
@@ -145,58 +145,72 @@ public sealed partial class VillageLedger
         return ReinstatementResult.Reinstated;
     }
 
-    private Dictionary<string, Enrollment> ProjectEnds()
+    private Dictionary<Enrollment, Enrollment> ProjectEnds()
     {
-        Dictionary<(string Id, int Index), DateOnly>? ended = null;
-        var blocks = new List<(Enrollment, int)>(_byId.Count);
+        // By position, not by id: a write rebuilds this, and hashing every worker's id several times was most of its cost.
+        var enrollments = new Enrollment[_byId.Count];
+        _byId.Values.CopyTo(enrollments, 0);
+        var blocks = new List<(Enrollment, int)>(enrollments.Length);
+        var owners = new List<int>(enrollments.Length);
+        var ends = new List<(int Owner, int Index, DateOnly Day)>();
         foreach (var programme in _programmes.Values)
         {
             if (programme.Prepaid) continue;
             blocks.Clear();
-            foreach (var e in _byId.Values)
+            owners.Clear();
+            for (var j = 0; j < enrollments.Length; j++)
             {
-                for (var i = 0; i < e.Blocks.Length; i++) if (e.Blocks[i].Program == programme.Key) blocks.Add((e, i));
+                var e = enrollments[j];
+                for (var i = 0; i < e.Blocks.Length; i++)
+                {
+                    if (e.Blocks[i].Program != programme.Key) continue;
+                    blocks.Add((e, i));
+                    owners.Add(j);
+                }
             }
             if (blocks.Count == 0) continue;
-            var terminations = Arrears.Terminations(programme, blocks, Dues.Calendar, Dues.MonthsInArrearsAllowed);
-            if (ended is null) ended = terminations;
-            else foreach (var (key, day) in terminations) ended[key] = day;
+            var endedOn = Arrears.Terminations(programme, blocks, Dues.Calendar, Dues.MonthsInArrearsAllowed);
+            for (var k = 0; k < endedOn.Length; k++)
+            {
+                if (endedOn[k] != default) ends.Add((owners[k], blocks[k].Item2, endedOn[k]));
+            }
         }
-        var ending = new Dictionary<string, Enrollment>(StringComparer.Ordinal);
-        var sources = new Dictionary<string, (Enrollment, Enrollment)>(StringComparer.Ordinal);
-        foreach (var ((id, _), _) in ended ?? [])
+        ends.Sort();
+        var ending = new Dictionary<Enrollment, Enrollment>(ReferenceEqualityComparer.Instance);
+        for (var start = 0; start < ends.Count;)
         {
-            if (ending.ContainsKey(id)) continue;
-            var source = _byId[id];
-            var projected = _lastEnding.TryGetValue(id, out var last) && ReferenceEquals(last.Source, source) && EndsAsProjected(last.Projected, source, ended!)
-                ? last.Projected
-                : Projection(source, ended!);
-            ending[id] = projected;
-            sources[id] = (source, projected);
+            var stop = start;
+            while (stop < ends.Count && ends[stop].Owner == ends[start].Owner) stop++;
+            var source = enrollments[ends[start].Owner];
+            ending[source] = _lastEnding is not null && _lastEnding.TryGetValue(source, out var copy) && EndsAs(copy, source, ends, start, stop)
+                ? copy
+                : Projection(source, ends, start, stop);
+            start = stop;
         }
-        _lastEnding = sources;
+        _lastEnding = ending;
         return ending;
     }
 
-    private static Enrollment Projection(Enrollment source, Dictionary<(string Id, int Index), DateOnly> ended)
+    /// <summary>The enrolment with its blocks ends[start..stop) (one owner's, by block index) ended on their days.</summary>
+    private static Enrollment Projection(Enrollment source, List<(int Owner, int Index, DateOnly Day)> ends, int start, int stop)
     {
         var blocks = source.Blocks.ToArray();
-        for (var i = 0; i < blocks.Length; i++)
-        {
-            if (ended.TryGetValue((source.Id, i), out var day)) blocks[i] = Arrears.EndedOn(blocks[i], day);
-        }
+        for (var k = start; k < stop; k++) blocks[ends[k].Index] = Arrears.EndedOn(blocks[ends[k].Index], ends[k].Day);
         return source with { Blocks = System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(blocks) };
     }
 
-    /// <summary>Whether a copy made from this enrolment ends exactly the blocks the projection ends, on the same days.</summary>
-    private static bool EndsAsProjected(Enrollment copy, Enrollment source, Dictionary<(string Id, int Index), DateOnly> ended)
+    /// <summary>Whether a copy made from this enrolment ends exactly the blocks ends[start..stop) name, on the same days.</summary>
+    private static bool EndsAs(Enrollment copy, Enrollment source, List<(int Owner, int Index, DateOnly Day)> ends, int start, int stop)
     {
+        var k = start;
         for (var i = 0; i < source.Blocks.Length; i++)
         {
-            var ok = ended.TryGetValue((source.Id, i), out var day)
-                ? copy.Blocks[i] is { Stop: BlockStop.Terminated } block && block.StoppedOn == day
-                : ReferenceEquals(copy.Blocks[i], source.Blocks[i]);
-            if (!ok) return false;
+            if (k < stop && ends[k].Index == i)
+            {
+                if (copy.Blocks[i] is not { Stop: BlockStop.Terminated } block || block.StoppedOn != ends[k].Day) return false;
+                k++;
+            }
+            else if (!ReferenceEquals(copy.Blocks[i], source.Blocks[i])) return false;
         }
         return true;
     }

@@ -30,7 +30,7 @@ public static class StagesBench
     {
         var silo = await SiloSide.RunAsync(options, cleanup, ct);
         Console.WriteLine();
-        Console.WriteLine($"Stages, one thread, {Iterations:N0} times each (CPU of that thread, bytes it allocated):");
+        Console.WriteLine($"Stages, one thread, {Iterations:N0} times each, the report {Iterations / 10:N0} (CPU of that thread, bytes it allocated):");
         var stages = new List<StageCost>
         {
             Json(silo.View),
@@ -38,6 +38,7 @@ public static class StagesBench
             Access(),
             Sealing(),
             GrainMessage(silo.Outcome),
+            VillageReport(),
         };
         Print(stages, silo);
         return 0;
@@ -123,6 +124,44 @@ public static class StagesBench
         });
     }
 
+    /// <summary>
+    /// What a village computes for its district at every write: its figures today and on every later
+    /// day they change, with the terminations to come. A village of 50 workers enrolled the same day,
+    /// nothing paid yet (every one of them projected to end for arrears), the ledger changed before
+    /// each report as a write changes it.
+    /// </summary>
+    private static StageCost VillageReport()
+    {
+        const int workers = 50;
+        const string village = "35.10.01.2001";
+        var now = new DateTimeOffset(2026, 11, 25, 3, 0, 0, TimeSpan.Zero);
+        var key = new ProgramKey(2026, FundingSource.SD, Cohort.Vulnerable);
+        var programme = new Domain.Programme(key, new ProgramTerms(100, 20_160_000, 12, FundingSource.SD), now, now);
+        var ledger = new Domain.VillageLedger(village, [programme], [], Silo.Configuration.HolidayFiles.Rules(new Domain.MoneyOptions()));
+        var rules = new Domain.EnrollmentRules(new Domain.EnrollmentOptions(), new Domain.PremiumCalculator(new Domain.PremiumOptions()));
+        var keys = new WorkerKeys(new PrivacyOptions { Secret = PrivacyOptions.NewSecret() });
+        var actor = new Actor("operator-" + village, "village-operator", null);
+        for (var w = 1; w <= workers; w++)
+        {
+            var nik = $"351001050390{w:0000}";
+            var request = Request with { Nik = nik };
+            if (!rules.TryValidate(request, Domain.CoverageCalendar.LocalDate(now), out var valid, out var failure)
+                || !ledger.TryPlan(valid, key, false, keys.EnrollmentId(village, nik), keys.RegistryKey(nik), now, actor, out var change, out failure))
+            {
+                throw new InvalidOperationException($"The bench's worker was refused: {failure.Detail}");
+            }
+            ledger.Reserve(change);
+            ledger.Apply(change);
+        }
+        var today = Domain.CoverageCalendar.LocalDate(now);
+        var figures = new Domain.FigureOptions();
+        return StageClock.Measure("Village report", $"a village's figures for its district at each write ({workers} workers, nothing paid)", Iterations / 10, i =>
+        {
+            ledger.Apply(programme); // as a write does: the projection is computed again
+            _ = Domain.Figures.Report(village, ledger, today, i, figures);
+        });
+    }
+
     private static void Print(List<StageCost> stages, SiloSide.Figures silo)
     {
         foreach (var s in stages) Console.WriteLine($"  {s.Stage,-14} {s.CpuMicros,8:0.0} us {s.Bytes,9:N0} B   {s.Note}");
@@ -131,7 +170,9 @@ public static class StagesBench
         Console.WriteLine($"  this process   {silo.ProcessMicros,8:0} us {silo.ProcessBytes,9:N0} B   grain call, ledger, sealing, storage serialisation, Npgsql, registry");
         Console.WriteLine($"  PostgreSQL     {silo.PostgresMicros,8:0} us              {silo.Transactions:0.00} transactions an enrolment");
         var sealing = stages.Single(s => s.Stage == "Sealing").CpuMicros;
-        Console.WriteLine($"  of which sealing {sealing:0} us; the rest is Orleans' scheduling and messaging, the ledger, the page's serialisation and the database client");
+        var report = stages.Single(s => s.Stage == "Village report").CpuMicros;
+        Console.WriteLine($"  of which sealing {sealing:0} us and the village's report about {report:0} us (at 50 workers); the rest is Orleans' scheduling and messaging,");
+        Console.WriteLine("  the ledger, the district's sums, the page's serialisation and the database client");
         Console.WriteLine();
         var http = stages.Where(s => s.Stage is "HTTP JSON" or "Token" or "Access check").Sum(s => s.CpuMicros);
         Console.WriteLine($"HTTP side: its own steps above come to {http:0} us; the single mode's service CPU per enrolment minus the silo side's {silo.ProcessMicros:0} us");
