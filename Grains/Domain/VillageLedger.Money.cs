@@ -21,6 +21,8 @@ public sealed partial class VillageLedger
     // The last projection: a rebuild reuses the copy of an enrolment that did not change and ends the
     // same way instead of copying every ending worker at every write.
     private Dictionary<Enrollment, Enrollment>? _lastEnding;
+    // The earliest day one of those blocks ends: until then there is nothing to settle (every call asks).
+    private DateOnly _firstEnd = DateOnly.MaxValue;
 
     public DuesRules Dues { get; }
 
@@ -50,8 +52,10 @@ public sealed partial class VillageLedger
     public IReadOnlyList<Enrollment> Settle(DateTimeOffset now)
     {
         var today = CoverageCalendar.LocalDate(now);
+        var ending = Ending;
+        if (_firstEnd > today) return [];
         var settled = new List<Enrollment>();
-        foreach (var (actual, projected) in Ending)
+        foreach (var (actual, projected) in ending)
         {
             var after = actual;
             for (var i = 0; i < actual.Blocks.Length; i++)
@@ -176,6 +180,8 @@ public sealed partial class VillageLedger
             }
         }
         ends.Sort();
+        _firstEnd = DateOnly.MaxValue;
+        foreach (var end in ends) if (end.Day < _firstEnd) _firstEnd = end.Day;
         var ending = new Dictionary<Enrollment, Enrollment>(ReferenceEqualityComparer.Instance);
         for (var start = 0; start < ends.Count;)
         {
