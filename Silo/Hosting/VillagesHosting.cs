@@ -93,7 +93,7 @@ public static class VillagesHosting
             // No DDL from a client (a WebApi node): it waits until a silo has applied the schema.
             client.Services.AddSchemaWait(connectionString);
             client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
-            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = cluster.ClientResponseTimeout);
             client.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (PostgresConnection.Invariant, connectionString));
             client.Services.AllowStorageExceptions();
             client.AddActivityPropagation();
@@ -142,7 +142,8 @@ public static class VillagesHosting
         silo.ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedAddress), FreeIfZero(cluster.SiloPort), FreeIfZero(cluster.GatewayPort), cluster.ListenOnAnyAddress);
         silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (PostgresConnection.Invariant, connectionString));
         if (!string.IsNullOrEmpty(cluster.SiloName)) silo.Configure<SiloOptions>(o => o.SiloName = cluster.SiloName);
-        silo.Configure<ClusterMembershipOptions>(o => (o.ProbeTimeout, o.NumMissedProbesLimit) = (cluster.ProbeTimeout, cluster.MissedProbesLimit));
+        silo.Configure<ClusterMembershipOptions>(o => (o.ProbeTimeout, o.NumMissedProbesLimit, o.ExtendProbeTimeoutDuringDegradation) =
+            (cluster.ProbeTimeout, cluster.MissedProbesLimit, cluster.ExtendProbeTimeoutWhenBusy));
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
         // A stopping silo deactivates its grains (rollups write their clean state) and leaves the
         // membership table before the process ends: give it the time Kubernetes gives the pod.

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Villages.WebApi;
 
@@ -22,6 +23,7 @@ public sealed class SettingsTests
     [InlineData("Villages:Storage:EnrollmentsPerPage", "0")]
     [InlineData("Villages:Cluster:AdvertisedAddress", "not-an-address")]
     [InlineData("Villages:Cluster:SiloPort", "70000")]
+    [InlineData("Villages:Cluster:ClientResponseTimeout", "00:00:00")]
     [InlineData("Villages:Privacy:Secret", "c2hvcnQ=")]
     [InlineData("Villages:Activations:MemoryTargetPercent", "95")]
     [InlineData("Villages:Telemetry:OtlpProtocol", "carrier-pigeon")]
@@ -69,6 +71,24 @@ public sealed class SettingsTests
         });
 
         builder.AddVillagesWebApi();
+    }
+
+    [Fact]
+    public void A_pure_webapi_node_gives_up_on_a_lost_silo_s_request_after_3_seconds()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Villages"] = "Host=127.0.0.1;Database=unused",
+            ["Villages:Privacy:Secret"] = Villages.Privacy.PrivacyOptions.NewSecret(),
+            ["Villages:Cluster:Tls:SelfSignedPath"] = UnusedCertificate,
+            ["Villages:Cluster:CoHostSilo"] = "false",
+        });
+
+        builder.AddVillagesWebApi();
+        using var app = builder.Build();
+
+        Assert.Equal(TimeSpan.FromSeconds(3), app.Services.GetRequiredService<IOptions<Orleans.Configuration.ClientMessagingOptions>>().Value.ResponseTimeout);
     }
 
     [Fact]
