@@ -45,14 +45,7 @@ public sealed class SettingsTests
     [InlineData("Villages:ForwardedHeaders:ForwardLimit", "0")]
     public void A_bad_value_stops_start_up_with_a_message_naming_the_key(string key, string value)
     {
-        var builder = WebApplication.CreateBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Villages"] = "Host=127.0.0.1;Database=unused",
-            ["Villages:Privacy:Secret"] = Villages.Privacy.PrivacyOptions.NewSecret(),
-            ["Villages:Cluster:Tls:SelfSignedPath"] = UnusedCertificate,
-            [key] = value,
-        });
+        var builder = Development((key, value));
 
         var refusal = Assert.Throws<OptionsValidationException>(() => builder.AddVillagesWebApi());
 
@@ -60,35 +53,32 @@ public sealed class SettingsTests
     }
 
     [Fact]
-    public void The_defaults_start()
-    {
-        var builder = WebApplication.CreateBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Villages"] = "Host=127.0.0.1;Database=unused",
-            ["Villages:Privacy:Secret"] = Villages.Privacy.PrivacyOptions.NewSecret(),
-            ["Villages:Cluster:Tls:SelfSignedPath"] = UnusedCertificate,
-        });
-
-        builder.AddVillagesWebApi();
-    }
+    public void The_defaults_start() => Development().AddVillagesWebApi();
 
     [Fact]
     public void A_pure_webapi_node_gives_up_on_a_lost_silo_s_request_after_3_seconds()
     {
-        var builder = WebApplication.CreateBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Villages"] = "Host=127.0.0.1;Database=unused",
-            ["Villages:Privacy:Secret"] = Villages.Privacy.PrivacyOptions.NewSecret(),
-            ["Villages:Cluster:Tls:SelfSignedPath"] = UnusedCertificate,
-            ["Villages:Cluster:CoHostSilo"] = "false",
-        });
+        var builder = Development(("Villages:Cluster:CoHostSilo", "false"));
 
         builder.AddVillagesWebApi();
         using var app = builder.Build();
 
         Assert.Equal(TimeSpan.FromSeconds(3), app.Services.GetRequiredService<IOptions<Orleans.Configuration.ClientMessagingOptions>>().Value.ResponseTimeout);
+    }
+
+    /// <summary>A development node with what every node needs, and the settings given.</summary>
+    private static WebApplicationBuilder Development(params (string Key, string Value)[] settings)
+    {
+        var builder = WebApplication.CreateBuilder();
+        var values = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Villages"] = "Host=127.0.0.1;Database=unused",
+            ["Villages:Privacy:Secret"] = Villages.Privacy.PrivacyOptions.NewSecret(),
+            ["Villages:Cluster:Tls:SelfSignedPath"] = UnusedCertificate,
+        };
+        foreach (var (key, value) in settings) values[key] = value;
+        builder.Configuration.AddInMemoryCollection(values);
+        return builder;
     }
 
     [Fact]
