@@ -66,7 +66,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
         var cluster = new ProcessCluster(root, new LocalPostgresOptions
         {
             DataDirectory = Path.Combine(root, "pg"),
-            Port = Villages.Silo.Postgres.LoopbackPort.Free(), // the same port after a restart: the nodes keep their connection string
+            Port = Ports.Next(), // the same port after a restart: the nodes keep their connection string
             SharedBuffersMegabytes = 128,
             SyncNewCluster = false,
         });
@@ -95,7 +95,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
                 // Fixed ports, so that a silo started again comes back at the same address, as under a
                 // process supervisor: joining, it declares its killed predecessor dead at once.
                 cluster._silos.Add(cluster.Node($"silo-{i}", siloDll, ownManagementPort: false,
-                    [$"--Villages:Cluster:SiloPort={Villages.Silo.Postgres.LoopbackPort.Free()}", $"--Villages:Cluster:GatewayPort={Villages.Silo.Postgres.LoopbackPort.Free()}", $"--Villages:Cluster:SiloName=silo-{i}"],
+                    [$"--Villages:Cluster:SiloPort={Ports.Next()}", $"--Villages:Cluster:GatewayPort={Ports.Next()}", $"--Villages:Cluster:SiloName=silo-{i}"],
                     new(common) { ["ASPNETCORE_ENVIRONMENT"] = "Production" }));
             }
             for (var i = 1; i <= webApis; i++)
@@ -174,8 +174,8 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
     private NodeProcess Node(string name, string dll, bool ownManagementPort, string[] arguments, Dictionary<string, string> environment)
     {
-        var url = new Uri($"http://127.0.0.1:{Villages.Silo.Postgres.LoopbackPort.Free()}");
-        var management = ownManagementPort ? new Uri($"http://127.0.0.1:{Villages.Silo.Postgres.LoopbackPort.Free()}") : url;
+        var url = new Uri($"http://127.0.0.1:{Ports.Next()}");
+        var management = ownManagementPort ? new Uri($"http://127.0.0.1:{Ports.Next()}") : url;
         return new(name, dll, url, management, arguments, environment, Path.Combine(LogDirectory, name + ".log"));
     }
 

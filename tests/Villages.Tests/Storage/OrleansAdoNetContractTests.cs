@@ -335,8 +335,8 @@ public sealed class OrleansAdoNetSilo : IAsyncLifetime
     public async Task InitializeAsync()
     {
         ConnectionString = await TestPostgres.CreateDatabaseAsync("orleans_contract", migrate: false);
-        var siloPort = Villages.Silo.Postgres.LoopbackPort.Free();
-        GatewayPort = Villages.Silo.Postgres.LoopbackPort.Free();
+        var siloPort = Ports.Next();
+        GatewayPort = Ports.Next();
 
         Silo = Host.CreateDefaultBuilder()
             .ConfigureLogging(logging => logging.ClearProviders())
