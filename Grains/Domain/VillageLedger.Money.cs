@@ -15,14 +15,12 @@ public sealed record PaymentPlan(ProgramKey Program, Payment Payment, bool Repea
 public sealed partial class VillageLedger
 {
     private static readonly Actor Rules = new("villages", "system", null);
-    // Enrolments with a block that ends for arrears, as they will stand, by the enrolment itself (by
-    // reference: an enrolment is immutable, a change replaces it): rebuilt after any change.
-    private Dictionary<Enrollment, Enrollment>? _ending;
-    // The last projection: a rebuild reuses the copy of an enrolment that did not change and ends the
-    // same way instead of copying every ending worker at every write.
-    private Dictionary<Enrollment, Enrollment>? _lastEnding;
-    // The earliest day one of those blocks ends: until then there is nothing to settle (every call asks).
-    private DateOnly _firstEnd = DateOnly.MaxValue;
+    // The enrolments as they will stand if nothing more is paid, by position (an enrolment is
+    // immutable; a change replaces it and drops this): rebuilt after any change.
+    private EndingProjection? _ending;
+    // The last projection: a rebuild reuses the copy of an enrolment at the same position that did not
+    // change and ends the same way, instead of copying every ending worker at every write.
+    private EndingProjection? _lastEnding;
 
     public DuesRules Dues { get; }
 
@@ -32,11 +30,18 @@ public sealed partial class VillageLedger
         get
         {
             var ending = Ending;
-            return ending.Count == 0 ? _byId.Values : _byId.Values.Select(e => ending.GetValueOrDefault(e) ?? e);
+            return ending.FirstEnd == DateOnly.MaxValue ? _byId.Values : ending.All;
         }
     }
 
-    private Dictionary<Enrollment, Enrollment> Ending => _ending ??= ProjectEnds();
+    private EndingProjection Ending => _ending ??= ProjectEnds();
+
+    /// <summary>
+    /// The enrolments in <c>_byId</c>'s order; for each, its copy with the blocks that end for arrears
+    /// stopped on their days (null when none does); each as it will stand; the earliest such day
+    /// (until then there is nothing to settle, and every call asks).
+    /// </summary>
+    private sealed record EndingProjection(Enrollment[] Sources, Enrollment?[] Ends, Enrollment[] All, DateOnly FirstEnd);
 
     /// <summary>A programme's months, dues and payments as the ledger stands.</summary>
     public ProgrammeDues DuesOf(ProgramKey key) => DuesOf(key, _byId.Values);
@@ -53,10 +58,12 @@ public sealed partial class VillageLedger
     {
         var today = CoverageCalendar.LocalDate(now);
         var ending = Ending;
-        if (_firstEnd > today) return [];
+        if (ending.FirstEnd > today) return [];
         var settled = new List<Enrollment>();
-        foreach (var (actual, projected) in ending)
+        for (var j = 0; j < ending.Sources.Length; j++)
         {
+            if (ending.Ends[j] is not { } projected) continue;
+            var actual = ending.Sources[j];
             var after = actual;
             for (var i = 0; i < actual.Blocks.Length; i++)
             {
@@ -149,7 +156,7 @@ public sealed partial class VillageLedger
         return ReinstatementResult.Reinstated;
     }
 
-    private Dictionary<Enrollment, Enrollment> ProjectEnds()
+    private EndingProjection ProjectEnds()
     {
         // By position, not by id: a write rebuilds this, and hashing every worker's id several times was most of its cost.
         var enrollments = new Enrollment[_byId.Count];
@@ -180,21 +187,27 @@ public sealed partial class VillageLedger
             }
         }
         ends.Sort();
-        _firstEnd = DateOnly.MaxValue;
-        foreach (var end in ends) if (end.Day < _firstEnd) _firstEnd = end.Day;
-        var ending = new Dictionary<Enrollment, Enrollment>(ReferenceEqualityComparer.Instance);
+        var firstEnd = DateOnly.MaxValue;
+        var ended = new Enrollment?[enrollments.Length];
+        var all = (Enrollment[])enrollments.Clone();
+        var last = _lastEnding;
         for (var start = 0; start < ends.Count;)
         {
-            var stop = start;
-            while (stop < ends.Count && ends[stop].Owner == ends[start].Owner) stop++;
-            var source = enrollments[ends[start].Owner];
-            ending[source] = _lastEnding is not null && _lastEnding.TryGetValue(source, out var copy) && EndsAs(copy, source, ends, start, stop)
-                ? copy
-                : Projection(source, ends, start, stop);
+            var (owner, stop) = (ends[start].Owner, start);
+            while (stop < ends.Count && ends[stop].Owner == owner)
+            {
+                if (ends[stop].Day < firstEnd) firstEnd = ends[stop].Day;
+                stop++;
+            }
+            var source = enrollments[owner];
+            all[owner] = ended[owner] =
+                last is not null && owner < last.Sources.Length && ReferenceEquals(last.Sources[owner], source)
+                && last.Ends[owner] is { } copy && EndsAs(copy, source, ends, start, stop)
+                    ? copy
+                    : Projection(source, ends, start, stop);
             start = stop;
         }
-        _lastEnding = ending;
-        return ending;
+        return _lastEnding = new EndingProjection(enrollments, ended, all, firstEnd);
     }
 
     /// <summary>The enrolment with its blocks ends[start..stop) (one owner's, by block index) ended on their days.</summary>
