@@ -56,9 +56,6 @@ public sealed class ProgrammeDues
         return amount;
     }
 
-    /// <summary>Whether any month of a block's is in arrears on a day.</summary>
-    public bool InArrears(CoverageBlock block, DateOnly day) => CountInArrears(block, day) > 0;
-
     /// <summary>The first day on which one of a block's months is in arrears (<see cref="DateOnly.MaxValue"/>: none, as the statement stands).</summary>
     public DateOnly FirstDayInArrears(CoverageBlock block)
     {

@@ -5,8 +5,8 @@ namespace Villages.Domain;
 /// <summary>The money side of a village's figures: dues this month, arrears, memberships ended for them.</summary>
 public static partial class Figures
 {
-    /// <summary>Each programme's statement, from the enrolments as they will stand: computed once per report.</summary>
-    private static VillageMoney Statements(VillageLedger ledger, List<Enrollment> projected)
+    /// <summary>Each programme's statement and each block's first day in arrears, from the enrolments as they will stand: computed once per report.</summary>
+    private static VillageMoney MoneyOf(VillageLedger ledger, List<Enrollment> projected)
     {
         var statements = ledger.Programmes.ToDictionary(static p => p.Key, p => ledger.DuesOf(p.Key, projected));
         var arrearsFrom = new DateOnly[projected.Count][];
@@ -26,12 +26,12 @@ public static partial class Figures
     private sealed record VillageMoney(Dictionary<ProgramKey, ProgrammeDues> Statements, DateOnly[][] ArrearsFrom);
 
     /// <summary>A cohort's money on a day: this month's dues and payments, arrears, the workers they concern, terminations this year.</summary>
-    private static CohortMoney MoneyOn(Cohort cohort, List<Enrollment> projected, VillageMoney statements, DateOnly day)
+    private static CohortMoney MoneyOn(Cohort cohort, List<Enrollment> projected, VillageMoney money, DateOnly day)
     {
         var month = CoverageCalendar.MonthOf(day);
         long due = 0, paid = 0, arrears = 0;
         var months = 0;
-        foreach (var (key, statement) in statements.Statements)
+        foreach (var (key, statement) in money.Statements)
         {
             if (key.Cohort != cohort) continue;
             if (statement.Month(month) is { } m) (due, paid) = (due + m.AmountDue, paid + m.AmountPaid);
@@ -47,7 +47,7 @@ public static partial class Figures
                 var block = blocks[b];
                 if (block.Program.Cohort != cohort) continue;
                 if (block is { Stop: BlockStop.Terminated, StoppedOn: { } ended } && ended.Year == day.Year && ended <= day) terminated++;
-                if (arrears > 0 && block.Covers(day) && statements.ArrearsFrom[j][b] <= day) workers++;
+                if (arrears > 0 && block.Covers(day) && money.ArrearsFrom[j][b] <= day) workers++;
             }
         }
         if (due == 0 && paid == 0 && arrears == 0 && terminated == 0) return CohortMoney.Zero;
@@ -62,11 +62,11 @@ public static partial class Figures
     /// A village's money on every later day it changes: a month beginning, the day after a due date,
     /// a coverage starting or ending, a new year; only the days whose figures differ from the day before.
     /// </summary>
-    private static ImmutableArray<DatedMoney> MoneyTimeline(List<Enrollment> projected, VillageMoney statements, DateOnly today,
+    private static ImmutableArray<DatedMoney> MoneyTimeline(List<Enrollment> projected, VillageMoney money, DateOnly today,
         SortedSet<DateOnly> coverageDays)
     {
         var days = new SortedSet<DateOnly>(coverageDays) { new DateOnly(today.Year + 1, 1, 1) };
-        foreach (var statement in statements.Statements.Values)
+        foreach (var statement in money.Statements.Values)
         {
             foreach (var m in statement.Months)
             {
@@ -75,10 +75,10 @@ public static partial class Figures
             }
         }
         var timeline = ImmutableArray.CreateBuilder<DatedMoney>();
-        var (workers, apparatus) = (MoneyOn(Cohort.Vulnerable, projected, statements, today), MoneyOn(Cohort.Apparatus, projected, statements, today));
+        var (workers, apparatus) = (MoneyOn(Cohort.Vulnerable, projected, money, today), MoneyOn(Cohort.Apparatus, projected, money, today));
         foreach (var day in days)
         {
-            var (w, a) = (MoneyOn(Cohort.Vulnerable, projected, statements, day), MoneyOn(Cohort.Apparatus, projected, statements, day));
+            var (w, a) = (MoneyOn(Cohort.Vulnerable, projected, money, day), MoneyOn(Cohort.Apparatus, projected, money, day));
             if (w == workers && a == apparatus) continue;
             (workers, apparatus) = (w, a);
             timeline.Add(new DatedMoney(day, Share(w), Share(a)));

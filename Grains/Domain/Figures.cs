@@ -19,15 +19,15 @@ public static partial class Figures
     public static ChildReport Report(string code, VillageLedger ledger, DateOnly today, long version, FigureOptions options)
     {
         var projected = ledger.Projected.ToList();
-        var statements = Statements(ledger, projected);
-        var collected = AgentContributions.ByAgent(projected, statements.Statements); // once: it does not move with the day
+        var money = MoneyOf(ledger, projected);
+        var collected = AgentContributions.ByAgent(projected, money.Statements); // once: it does not move with the day
         var coverageDays = ChangeDates(ledger, projected, today);
-        var later = coverageDays.Select(day => new DatedFigures(day, Current(code, ledger, projected, statements, collected, day, options))).ToImmutableArray();
+        var later = coverageDays.Select(day => new DatedFigures(day, Current(code, ledger, projected, money, collected, day, options))).ToImmutableArray();
         var (workers, apparatus) = Ends(ledger, today);
         return new ChildReport
         {
-            Code = code, Figures = OfVillage(code, ledger, projected, statements, collected, today, options), Version = version, Later = later,
-            WorkersEnding = workers, ApparatusEnding = apparatus, MoneyLater = MoneyTimeline(projected, statements, today, coverageDays),
+            Code = code, Figures = OfVillage(code, ledger, projected, money, collected, today, options), Version = version, Later = later,
+            WorkersEnding = workers, ApparatusEnding = apparatus, MoneyLater = MoneyTimeline(projected, money, today, coverageDays),
         };
     }
 
@@ -35,13 +35,13 @@ public static partial class Figures
     public static RegionFigures OfVillage(string code, VillageLedger ledger, DateOnly day, FigureOptions options)
     {
         var projected = ledger.Projected.ToList();
-        var statements = Statements(ledger, projected);
-        return OfVillage(code, ledger, projected, statements, AgentContributions.ByAgent(projected, statements.Statements), day, options);
+        var money = MoneyOf(ledger, projected);
+        return OfVillage(code, ledger, projected, money, AgentContributions.ByAgent(projected, money.Statements), day, options);
     }
 
-    private static RegionFigures OfVillage(string code, VillageLedger ledger, List<Enrollment> projected, VillageMoney statements,
+    private static RegionFigures OfVillage(string code, VillageLedger ledger, List<Enrollment> projected, VillageMoney money,
         Dictionary<string, long> collected, DateOnly day, FigureOptions options) =>
-        Current(code, ledger, projected, statements, collected, day, options) with
+        Current(code, ledger, projected, money, collected, day, options) with
         {
             EnrollmentsPerDay = ledger.EnrolledPerDay.Where(d => d.Key >= day.AddDays(1 - options.DaysKept) && d.Key <= day).ToImmutableSortedDictionary(),
             Years = YearsOf(ledger, Cohort.Vulnerable),
@@ -122,7 +122,7 @@ public static partial class Figures
             .Take(keep)];
 
     /// <summary>The figures that move with the day: this year's programmes, the workers covered that day, the money.</summary>
-    private static RegionFigures Current(string code, VillageLedger ledger, List<Enrollment> projected, VillageMoney statements,
+    private static RegionFigures Current(string code, VillageLedger ledger, List<Enrollment> projected, VillageMoney money,
         Dictionary<string, long> collected, DateOnly day, FigureOptions options)
     {
         // One pass over the workers, no intermediate lists: this runs for every day the figures change, at every write.
@@ -148,7 +148,7 @@ public static partial class Figures
             }
         }
         foreach (var (agent, amount) in collected) agents[agent] = (agents.GetValueOrDefault(agent) ?? new AgentResult(agent, 0, 0)) with { ContributionsCollected = amount };
-        var (workersMoney, apparatusMoney) = (MoneyOn(Villages.Cohort.Vulnerable, projected, statements, day), MoneyOn(Villages.Cohort.Apparatus, projected, statements, day));
+        var (workersMoney, apparatusMoney) = (MoneyOn(Villages.Cohort.Vulnerable, projected, money, day), MoneyOn(Villages.Cohort.Apparatus, projected, money, day));
         var workers = CohortOn(ledger, Villages.Cohort.Vulnerable, day, vulnerable) with { Money = workersMoney };
         var lagging = workers.VillagesWithProgram == 1 && workers.WorkersCovered < workers.WorkerTarget
             ? ImmutableArray.Create(new LaggingVillage(code, (int)workers.WorkerTarget, workers.WorkersCovered))
@@ -168,9 +168,8 @@ public static partial class Figures
     {
         long target = 0, allocated = 0, committed = 0;
         var programmes = 0;
-        foreach (var p in ledger.Programmes)
+        foreach (var p in ledger.ProgrammesOf(day.Year, cohort))
         {
-            if (p.Key.Year != day.Year || p.Key.Cohort != cohort) continue;
             programmes++;
             (target, allocated, committed) = (target + p.Terms.TargetWorkers, allocated + p.Terms.BudgetAllocated, committed + ledger.Committed(p.Key));
         }
