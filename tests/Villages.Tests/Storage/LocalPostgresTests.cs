@@ -95,7 +95,7 @@ public sealed class LocalPostgresTests
     [Fact]
     public async Task The_migration_service_waits_for_a_server_that_comes_up_later()
     {
-        var port = FreePort();
+        var port = Ports.Next();
         var dataDirectory = NewDirectory("late");
         // The password the server will be given, known before it exists.
         Directory.CreateDirectory(TestPostgres.RootDirectory);
@@ -123,13 +123,6 @@ public sealed class LocalPostgresTests
     {
         await using var server = await LocalPostgres.StartAsync(options);
         return await use(server);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     internal static async Task ExecuteAsync(string connectionString, string sql)

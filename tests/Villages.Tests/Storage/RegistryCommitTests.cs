@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
-using Npgsql;
 using Villages.Registry;
 using Villages.Silo.Postgres;
 using Villages.Silo.Storage;
-using Villages.Tests.Infrastructure;
+using static Villages.Tests.Storage.LocalPostgresTests;
 
 namespace Villages.Tests.Storage;
 
@@ -63,20 +62,4 @@ public sealed class RegistryCommitTests
     }
 
     private static string Key(int i) => System.Buffers.Text.Base64Url.EncodeToString(new Guid(i, 7, 7, new byte[8]).ToByteArray()); // 16 bytes, as a keyed hash is
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<T> ScalarAsync<T>(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
 }
