@@ -62,6 +62,9 @@ export function localTable(box, { columns, rows, pageSize = 50, search = true })
  */
 export function remoteTable(box, { columns, url, pageSize = 20, toRows, onProblem }) {
   const separator = url.includes('?') ? '&' : '?';
+  // Grid.js keeps one store across renders, so a page asked before a reload could land after the
+  // reload's and show the table as it was (a worker just enrolled missing): such a page is asked again.
+  let generation = 0;
   const grid = new Grid({
     columns,
     sort: false,
@@ -69,13 +72,18 @@ export function remoteTable(box, { columns, url, pageSize = 20, toRows, onProble
     server: {
       url,
       data: async ({ url: pageUrl }) => {
-        try {
-          const { rows, total } = toRows(await get(pageUrl));
-          onProblem?.(null);
-          return { data: rows, total };
-        } catch (problem) {
-          onProblem?.(problem);
-          return { data: [], total: 0 };
+        for (;;) {
+          const asked = generation;
+          try {
+            const { rows, total } = toRows(await get(pageUrl));
+            if (asked !== generation) continue;
+            onProblem?.(null);
+            return { data: rows, total };
+          } catch (problem) {
+            if (asked !== generation) continue;
+            onProblem?.(problem);
+            return { data: [], total: 0 };
+          }
         }
       },
     },
@@ -83,5 +91,5 @@ export function remoteTable(box, { columns, url, pageSize = 20, toRows, onProble
     language: language(),
   });
   grid.render(box);
-  return { grid, reload() { grid.forceRender(); } };
+  return { grid, reload() { generation += 1; grid.forceRender(); } };
 }

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Villages.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -82,6 +83,7 @@ public sealed class VillagePageTests(BrowserFixture browser, ITestOutputHelper o
         await Expect(page.Locator("#enroll-form .notice")).ToContainTextAsync("Rp16.800 per bulan, Rp201.600 dari anggaran");
         await Expect(page.Locator("[data-figure='workersEnrolled']")).ToHaveAttributeAsync("data-value", "1");
         await Expect(page.Locator("#enrollments-table tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#enrollments-table tbody")).ToContainTextAsync("Siti Aminah");
 
         page.Dialog += (_, dialog) => dialog.AcceptAsync();
         await page.Locator("#enrollments-table").GetByRole(AriaRole.Button, new() { Name = "Tarik" }).ClickAsync();
@@ -91,6 +93,32 @@ public sealed class VillagePageTests(BrowserFixture browser, ITestOutputHelper o
         // The audit entries read in the page's language, rupiah written the Indonesian way.
         await Expect(page.Locator("#history-table tbody")).ToContainTextAsync("nelayan, penghasilan Rp1.000.000, JKK+JKM, Rp16.800/bulan x 12 mulai");
         output.WriteLine(await BrowserFixture.ShootAsync(page, "village-withdrawn"));
+    }
+
+    [ChromiumFact]
+    public async Task A_slow_first_page_of_workers_never_hides_a_worker_enrolled_meanwhile()
+    {
+        var village = await browser.OpenVillageAsync();
+        var page = await browser.NewPageAsync();
+        // The signed-in page's first list of workers (still empty) comes back only after the enrolment's own list.
+        var signedInLists = 0;
+        await page.RouteAsync(new Regex("/enrollments\\?offset="), async route =>
+        {
+            var first = route.Request.Headers.ContainsKey("authorization") && Interlocked.Increment(ref signedInLists) == 1;
+            var answer = await route.FetchAsync();
+            if (first) await Task.Delay(TimeSpan.FromSeconds(4));
+            await route.FulfillAsync(new() { Response = answer });
+        });
+        await page.GotoAsync($"/v/{village}");
+        await BrowserFixture.SignInAsOperatorAsync(page, village);
+
+        await FillEnrolment(page, Workers.NewNik(), "Siti Aminah");
+        await Expect(page.Locator("#enroll-form .notice")).ToContainTextAsync("Siti Aminah");
+        await Expect(page.Locator("#enrollments-table tbody")).ToContainTextAsync("Siti Aminah");
+        await page.WaitForTimeoutAsync(5000); // the stale list has landed by now
+        Assert.True(signedInLists >= 2, $"{signedInLists} signed-in list(s) of workers: the stale one was not overtaken.");
+        await Expect(page.Locator("#enrollments-table tbody")).ToContainTextAsync("Siti Aminah");
+        await Expect(page.Locator("#enrollments-table").GetByRole(AriaRole.Button, new() { Name = "Tarik" })).ToHaveCountAsync(1);
     }
 
     private static async Task FillEnrolment(IPage page, string nik, string name)
