@@ -25,7 +25,10 @@ public sealed record BenchOptions
                                and GET /api/progress/{the province with most of the round's villages} (default 4; 0: none)
           --alone-readers N    after the rounds, N readers of the same two endpoints for --seconds with no enrolment
                                load, as the peer's national reads run (default 16; 0: skip)
-          --sample-ms MS       staleness: sample the national figures every MS ms from the window's start (default 20; 0: off)
+          --driver wrk|dotnet  what drives the enrolments and the reads alone (default wrk, installed from Debian when
+                               missing, as the HTTP peer is driven; dotnet: a .NET HttpClient loop in this process,
+                               which costs the service's cores more CPU but times every 201 for the staleness figure)
+          --sample-ms MS       staleness (--driver dotnet only): sample the national figures every MS ms from the window's start (default 20; 0: off)
           --budget RP          budgetAllocated per village (default 20160000 = 100 workers at JKK+JKM, 1,000,000 income)
           --peer PATH          the peer's run script (default ../shared/peer/sql-baseline/run from the repository root,
                                then /work/shared/peer/sql-baseline/run)
@@ -82,6 +85,7 @@ public sealed record BenchOptions
     public int Readers { get; init; } = 4;
     public int SampleMs { get; init; } = 20;
     public int AloneReaders { get; init; } = 16;
+    public string Driver { get; init; } = "wrk";
     public string? Peer { get; init; }
     public bool NoPeer { get; init; }
     public int? Seed { get; init; }
@@ -137,6 +141,7 @@ public sealed record BenchOptions
                 "--budget" => o with { Budget = long.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var b) && b >= PremiumPerWorker ? b : throw new ArgumentException($"--budget must be at least {PremiumPerWorker}."), BudgetGiven = true },
                 "--readers" => o with { Readers = NonNegative(arg, Value()) },
                 "--alone-readers" => o with { AloneReaders = NonNegative(arg, Value()) },
+                "--driver" => o with { Driver = Value() is var d && d is "wrk" or "dotnet" ? d : throw new ArgumentException("--driver is wrk or dotnet.") },
                 "--sample-ms" => o with { SampleMs = NonNegative(arg, Value()) },
                 "--peer" => o with { Peer = Value() },
                 "--no-peer" => o with { NoPeer = true },

@@ -133,7 +133,8 @@ public sealed record BenchReport(MachineInfo Machine, BenchOptions Options, stri
             var met = alone.P99Ms < GoalP99Ms && ratio >= GoalRatio;
             Console.WriteLine($"goal, reads alone (no enrolment load, as the peer's reads run): national {alone.ReadsPerSecond:N0}/s, p50 {F(alone.P50Ms, "0.000")} ms, " +
                 $"p99 {F(alone.P99Ms, "0.000")} ms, {F(ratio, "0.0")}x the peer's best national reads/s ({best:N1})" +
-                (ratio is null ? " (no peer figure)" : met ? ": met" : ": not met") + $" ({alone.Readers} readers on two endpoints)");
+                (ratio is null ? " (no peer figure)" : met ? ": met" : ": not met") +
+                (ReadsAlone.Length == 1 ? $" (wrk, {alone.Readers} connections on the nation)" : $" ({alone.Readers} readers on two endpoints)"));
         }
         foreach (var r in Rounds.Where(r => r.Staleness is not null))
         {

@@ -32,6 +32,10 @@ public static class SingleBench
         var seed = options.Seed ?? (options.Url is null ? 0 : Random.Shared.Next(1, 2000));
         var niks = new NikFactory(RegionCatalog.Default, seed);
         var pool = new VillagePool(RegionCatalog.Default, 20260101 + seed);
+        // wrk, as the HTTP peer is driven, unless --driver dotnet (the .NET loop, which also times each 201 for staleness).
+        var wrk = options.Driver == "wrk" ? await WrkDriver.FindAsync(ct) : null;
+        if (options.Driver == "wrk" && wrk is null) Console.WriteLine("wrk not found and not installable: the .NET client loop drives the load.");
+        var driver = wrk is null ? null : new WrkDriver(wrk, seed);
         // The progress readers and the token minting have connections of their own.
         using var minting = new HttpClient(new SocketsHttpHandler { UseProxy = false, UseCookies = false }) { Timeout = TimeSpan.FromSeconds(60) };
         // Each village written with its own operator's token (minted once, cached, outside the timed window).
@@ -54,7 +58,7 @@ public static class SingleBench
         }) { Timeout = TimeSpan.FromSeconds(60) };
         // Staleness needs the national count of bench enrolments only: the count before the first round is subtracted.
         long? baseline = null;
-        if (options.SampleMs > 0)
+        if (options.SampleMs > 0 && driver is null)
         {
             try
             {
@@ -89,17 +93,33 @@ public static class SingleBench
             if (setup.FirstProblem is not null) Console.WriteLine($"  first problem: {setup.FirstProblem}");
             // The readers' province: the one that receives the most of this round's load.
             var province = villages.GroupBy(v => v[..2], StringComparer.Ordinal).MaxBy(g => g.Count())!;
-            Console.WriteLine($"  load: {options.Warmup} s warm-up, {options.Seconds} s measured" +
+            Console.WriteLine($"  load ({(driver is null ? "the .NET client loop" : "wrk, one thread")}): {options.Warmup} s warm-up, {options.Seconds} s measured" +
                 (options.Readers > 0 ? $"; {options.Readers} progress readers in the window (nation and province {province.Key} {RegionCatalog.Default.Find(province.Key)?.Name}, {province.Count():N0} of the villages)" : "; no progress readers") +
                 (baseline is not null ? $"; national figures sampled every {options.SampleMs} ms" : "") + "...");
 
-            var window = MeasureWindow.FromNow(TimeSpan.FromSeconds(options.Warmup), TimeSpan.FromSeconds(options.Seconds));
+            WrkFigures? warm = null;
+            string? villagesFile = null;
+            long offset = 0;
+            if (driver is not null)
+            {
+                villagesFile = await WrkDriver.VillagesFileAsync(villages, tokens, cleanup);
+                if (options.Warmup > 0) (warm, offset) = await driver.EnrolAsync(baseUrl, villagesFile, 0, clients, options.Warmup, ct);
+            }
+            // wrk warms up in a run of its own: its measured run starts right after.
+            var window = MeasureWindow.FromNow(TimeSpan.FromSeconds(driver is null ? options.Warmup : 0.1), TimeSpan.FromSeconds(options.Seconds));
             var sampling = cpu.OverAsync(window, ct);
             var readers = options.Readers > 0 ? ProgressReaders.RunAsync(reads, baseUrl, province.Key, options.Readers, window, ct) : null;
             using var stopSampler = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var sampler = baseline is null ? null : new StalenessSampler(reads, baseUrl, TimeSpan.FromMilliseconds(options.SampleMs));
             var sampled = sampler?.RunAsync(window, baseline!.Value, stopSampler.Token);
-            var round = await LoadRunner.RunAsync(http, baseUrl, villages, options.WorkersPerVillage, niks, clients, window, acks, ct);
+            RoundResult round;
+            if (driver is null) round = await LoadRunner.RunAsync(http, baseUrl, villages, options.WorkersPerVillage, niks, clients, window, acks, ct);
+            else
+            {
+                await MeasureWindow.DelayUntilAsync(window.Start, ct);
+                var (figures, used) = await driver.EnrolAsync(baseUrl, villagesFile!, offset, clients, options.Seconds, ct);
+                round = WrkDriver.ToRound(figures, warm, clients, villages.Length, (long)villages.Length * options.WorkersPerVillage, used);
+            }
             round.Cpu = await sampling;
             round.Province = province.Key;
             if (readers is not null) round.Reads = await readers;
@@ -123,19 +143,34 @@ public static class SingleBench
         if (options.AloneReaders > 0 && previous?.Province is { } busiest)
         {
             Console.WriteLine();
-            Console.WriteLine($"Reads alone: {options.AloneReaders} readers on GET /api/progress and /api/progress/{busiest}, no enrolment load, 3 s warm-up, {options.Seconds} s measured...");
-            using var aloneHttp = new HttpClient(new SocketsHttpHandler
+            if (driver is not null)
             {
-                UseProxy = false,
-                UseCookies = false,
-                MaxConnectionsPerServer = options.AloneReaders,
-                PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            }) { Timeout = TimeSpan.FromSeconds(60) };
-            var aloneWindow = MeasureWindow.FromNow(TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(options.Seconds));
-            var aloneCpu = cpu.OverAsync(aloneWindow, ct);
-            readsAlone = await ProgressReaders.RunAsync(aloneHttp, baseUrl, busiest, options.AloneReaders, aloneWindow, ct);
+                // As the HTTP peer's reads run: wrk on GET /api/progress, a 3 s warm-up run, then the measured one.
+                Console.WriteLine($"Reads alone: wrk with {options.AloneReaders} connections on GET /api/progress, no enrolment load, 3 s warm-up, {options.Seconds} s measured...");
+                var nation = new Uri(baseUrl, "/api/progress");
+                await driver.ReadAsync(nation, options.AloneReaders, 3, ct);
+                var aloneWindow = MeasureWindow.FromNow(TimeSpan.FromSeconds(0.1), TimeSpan.FromSeconds(options.Seconds));
+                var aloneCpu = cpu.OverAsync(aloneWindow, ct);
+                await MeasureWindow.DelayUntilAsync(aloneWindow.Start, ct);
+                readsAlone = [WrkDriver.ToReads(await driver.ReadAsync(nation, options.AloneReaders, options.Seconds, ct), "nation", "/api/progress", options.AloneReaders)];
+                if (await aloneCpu is { } split) Console.WriteLine("  " + CpuSampler.Describe(split));
+            }
+            else
+            {
+                Console.WriteLine($"Reads alone: {options.AloneReaders} readers on GET /api/progress and /api/progress/{busiest}, no enrolment load, 3 s warm-up, {options.Seconds} s measured...");
+                using var aloneHttp = new HttpClient(new SocketsHttpHandler
+                {
+                    UseProxy = false,
+                    UseCookies = false,
+                    MaxConnectionsPerServer = options.AloneReaders,
+                    PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+                }) { Timeout = TimeSpan.FromSeconds(60) };
+                var aloneWindow = MeasureWindow.FromNow(TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(options.Seconds));
+                var aloneCpu = cpu.OverAsync(aloneWindow, ct);
+                readsAlone = await ProgressReaders.RunAsync(aloneHttp, baseUrl, busiest, options.AloneReaders, aloneWindow, ct);
+                if (await aloneCpu is { } split) Console.WriteLine("  " + CpuSampler.Describe(split));
+            }
             foreach (var r in readsAlone) Console.WriteLine($"  {BenchReport.DescribeRead(r)}");
-            if (await aloneCpu is { } split) Console.WriteLine("  " + CpuSampler.Describe(split));
         }
 
         if (service is not null)
