@@ -20,6 +20,8 @@ public sealed class BrowserFixture : IAsyncLifetime
     private IPlaywright? _playwright;
     private IBrowser? _browser;
     private int _nextVillage = 10;
+    private const int OpenContexts = 2;
+    private readonly Queue<IBrowserContext> _open = new();
 
     public ApiHost Host { get; } = new();
     public static string Screenshots { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
@@ -52,7 +54,12 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// </summary>
     public async Task<IPage> NewPageAsync(int width = 1366, ApiHost? host = null)
     {
+        // Pages left open keep their live streams, and the service lets one caller hold only
+        // Villages:Limits:StreamsPerCaller (10) of them: the eleventh page would never go live. A
+        // test opens at most two pages, so all but the two newest belong to finished tests.
+        while (_open.Count > OpenContexts) await _open.Dequeue().CloseAsync();
         var context = await _browser!.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = 900 }, BaseURL = (host ?? Host).BaseAddress.ToString() });
+        _open.Enqueue(context);
         context.SetDefaultTimeout((float)Patience.TotalMilliseconds);
         var page = await context.NewPageAsync();
         page.PageError += (_, error) => Console.WriteLine($"page error: {error}");
