@@ -96,7 +96,7 @@ public static class VillagesHosting
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = cluster.ClientResponseTimeout);
             client.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (PostgresConnection.Invariant, connectionString));
             client.Services.AllowStorageExceptions();
-            client.AddActivityPropagation();
+            if (TelemetryOptions.From(configuration).TracesAnything) client.AddActivityPropagation(); // none when no span is made (Telemetry)
             client.AddDashboard();
             configure?.Invoke(client);
         });
@@ -119,7 +119,7 @@ public static class VillagesHosting
         silo.AddVillagesStorage(configuration, connectionString);
         silo.Services.AllowStorageExceptions();
         silo.Services.AddHostedService<MemoryReturn>();
-        silo.AddActivityPropagation();
+        if (TelemetryOptions.From(configuration).TracesAnything) silo.AddActivityPropagation();
         silo.AddDashboard(); // the grain statistics the operators' dashboard shows
         silo.Services.AddOptions<GrainCollectionOptions>().Configure<IOptions<ActivationOptions>>((o, settings) =>
         {

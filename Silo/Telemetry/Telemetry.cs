@@ -17,14 +17,15 @@ public static class Telemetry
 {
     public static IServiceCollection AddVillagesTelemetry(this IServiceCollection services, IConfiguration configuration, string serviceName)
     {
-        var settings = services.AddValidatedOptions<TelemetryOptions>(configuration, TelemetryOptions.Section);
-        // The standard variables when the product's own keys are not set.
-        settings.OtlpEndpoint ??= configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
-        settings.OtlpProtocol ??= configuration["OTEL_EXPORTER_OTLP_PROTOCOL"];
+        var settings = TelemetryOptions.WithStandardVariables(services.AddValidatedOptions<TelemetryOptions>(configuration, TelemetryOptions.Section), configuration);
         var otlp = settings.OtlpEndpoint;
-        services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService(serviceName, serviceInstanceId: Environment.MachineName + "/" + Environment.ProcessId))
-            .WithTracing(tracing =>
+        var telemetry = services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(serviceName, serviceInstanceId: Environment.MachineName + "/" + Environment.ProcessId));
+        // Spans that go nowhere are not made: a listener on ASP.NET Core's and Orleans' sources had
+        // every request and grain call build an activity and its tags, even with none sampled.
+        if (settings.TracesAnything)
+        {
+            telemetry.WithTracing(tracing =>
             {
                 tracing
                     .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(settings.SampleRatio)))
@@ -37,16 +38,17 @@ public static class Telemetry
                     })
                     .AddNpgsql();
                 if (!string.IsNullOrEmpty(otlp)) tracing.AddOtlpExporter(o => Export(o, otlp, settings.HttpProtobuf, "traces"));
-            })
-            .WithMetrics(metrics =>
-            {
-                metrics
-                    .AddMeter("Microsoft.Orleans", VillageMetrics.MeterName)
-                    .AddAspNetCoreInstrumentation()
-                    .AddRuntimeInstrumentation()
-                    .AddPrometheusExporter();
-                if (!string.IsNullOrEmpty(otlp)) metrics.AddOtlpExporter(o => Export(o, otlp, settings.HttpProtobuf, "metrics"));
             });
+        }
+        telemetry.WithMetrics(metrics =>
+        {
+            metrics
+                .AddMeter("Microsoft.Orleans", VillageMetrics.MeterName)
+                .AddAspNetCoreInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddPrometheusExporter();
+            if (!string.IsNullOrEmpty(otlp)) metrics.AddOtlpExporter(o => Export(o, otlp, settings.HttpProtobuf, "metrics"));
+        });
         return services;
     }
 
