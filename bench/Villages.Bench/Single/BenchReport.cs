@@ -51,6 +51,10 @@ public sealed record BenchReport(MachineInfo Machine, BenchOptions Options, stri
                 (s.FailedSamples > 0 ? $", {s.FailedSamples:N0} samples failed (first: {s.FirstProblem})" : ""));
         }
         if (r.Cpu is { } cpu) Console.WriteLine("  " + CpuSampler.Describe(cpu));
+        if (r.AllocatedPerEnrolment is { } bytes)
+        {
+            Console.WriteLine($"  the service allocated {bytes / 1024:0.0} kB per enrolment in the window (its managed heap, the readers' answers included)");
+        }
     }
 
     /// <summary>One endpoint's reads: rate, latency, size, and any answer other than 200.</summary>

@@ -15,6 +15,9 @@ public sealed record RoundResult(
 {
     public CpuSplit? Cpu { get; set; }
 
+    /// <summary>Bytes the service allocated in the window per 201 (readers' answers included), from its /metrics.</summary>
+    public double? AllocatedPerEnrolment { get; set; }
+
     /// <summary>The province whose progress the readers read (the one with the most of the round's villages).</summary>
     public string? Province { get; set; }
 

@@ -112,6 +112,7 @@ public static class SingleBench
             using var stopSampler = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var sampler = baseline is null ? null : new StalenessSampler(reads, baseUrl, TimeSpan.FromMilliseconds(options.SampleMs));
             var sampled = sampler?.RunAsync(window, baseline!.Value, stopSampler.Token);
+            var allocatedBefore = service is null ? null : AllocatedAtAsync(minting, service.ManagementUrl, window.Start, ct);
             RoundResult round;
             if (driver is null) round = await LoadRunner.RunAsync(http, baseUrl, villages, options.WorkersPerVillage, niks, clients, window, acks, ct);
             else
@@ -121,6 +122,10 @@ public static class SingleBench
                 round = WrkDriver.ToRound(figures, warm, clients, villages.Length, (long)villages.Length * options.WorkersPerVillage, used);
             }
             round.Cpu = await sampling;
+            if (allocatedBefore is not null && await allocatedBefore is { } before && await AllocatedBytes.ReadAsync(minting, service!.ManagementUrl, ct) is { } after && round.Created > 0)
+            {
+                round.AllocatedPerEnrolment = (after - before) / (double)round.Created;
+            }
             round.Province = province.Key;
             if (readers is not null) round.Reads = await readers;
             if (sampler is not null)
@@ -209,6 +214,12 @@ public static class SingleBench
             }
         }
         if (peerNote is not null) Console.WriteLine($"Peer {peerNote}");
+
+        static async Task<long?> AllocatedAtAsync(HttpClient http, Uri management, long at, CancellationToken ct)
+        {
+            await MeasureWindow.DelayUntilAsync(at, ct);
+            return await AllocatedBytes.ReadAsync(http, management, ct);
+        }
 
         var report = new BenchReport(machine, options, options.Url is null ? "WebApi child started by the bench" : baseUrl.ToString(), rounds, peers, peerNote, readsAlone);
         report.PrintSummary();
