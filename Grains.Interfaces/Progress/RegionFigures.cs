@@ -84,13 +84,26 @@ public sealed record CohortMoney
     /// <summary>The most months in arrears of one programme (of any village below).</summary>
     [Id(6)] public int MonthsInArrears { get; init; }
 
-    public CohortMoney Add(CohortMoney other) => new()
+    /// <summary>
+    /// The money of many regions or villages as one: counts and amounts add up, the most months in
+    /// arrears is a maximum. One object for the whole sum (a region sums its children at every push).
+    /// </summary>
+    public static CohortMoney Total(IReadOnlyList<CohortMoney> parts)
     {
-        WorkersInArrears = WorkersInArrears + other.WorkersInArrears, AmountDueThisMonth = AmountDueThisMonth + other.AmountDueThisMonth,
-        AmountPaidThisMonth = AmountPaidThisMonth + other.AmountPaidThisMonth, AmountInArrears = AmountInArrears + other.AmountInArrears,
-        TerminatedThisYear = TerminatedThisYear + other.TerminatedThisYear, VillagesInArrears = VillagesInArrears + other.VillagesInArrears,
-        MonthsInArrears = Math.Max(MonthsInArrears, other.MonthsInArrears),
-    };
+        int workers = 0, terminated = 0, villages = 0, months = 0;
+        long due = 0, paid = 0, arrears = 0;
+        for (var i = 0; i < parts.Count; i++)
+        {
+            var p = parts[i];
+            (workers, due, paid, arrears) = (workers + p.WorkersInArrears, due + p.AmountDueThisMonth, paid + p.AmountPaidThisMonth, arrears + p.AmountInArrears);
+            (terminated, villages, months) = (terminated + p.TerminatedThisYear, villages + p.VillagesInArrears, Math.Max(months, p.MonthsInArrears));
+        }
+        return new()
+        {
+            WorkersInArrears = workers, AmountDueThisMonth = due, AmountPaidThisMonth = paid, AmountInArrears = arrears,
+            TerminatedThisYear = terminated, VillagesInArrears = villages, MonthsInArrears = months,
+        };
+    }
 }
 
 /// <summary>A village's money figures from a day on, until the next entry of its money timeline.</summary>

@@ -288,14 +288,14 @@ public static partial class Figures
     {
         private int _villagesWithProgram, _villagesAtTarget, _workersCovered, _endingWithin30Days, _confirmedByBpjs;
         private long _workerTarget, _effectiveSixths, _budgetAllocated, _budgetCommitted, _monthlyPremiums;
-        private CohortMoney _money = CohortMoney.Zero;
+        private readonly List<CohortMoney> _money = [];
 
         public CohortFigures Figures => new()
         {
             VillagesWithProgram = _villagesWithProgram, VillagesAtTarget = _villagesAtTarget, WorkersCovered = _workersCovered, WorkerTarget = _workerTarget,
             EffectiveSixths = _effectiveSixths, EndingWithin30Days = _endingWithin30Days, BudgetAllocated = _budgetAllocated,
             BudgetCommitted = _budgetCommitted, MonthlyPremiums = _monthlyPremiums, ConfirmedByBpjs = _confirmedByBpjs,
-            Money = _money,
+            Money = CohortMoney.Total(_money),
         };
 
         public void Add(CohortFigures f)
@@ -310,7 +310,7 @@ public static partial class Figures
             _budgetCommitted += f.BudgetCommitted;
             _monthlyPremiums += f.MonthlyPremiums;
             _confirmedByBpjs += f.ConfirmedByBpjs;
-            _money = _money.Add(f.Money); // one home for how money adds up (the most months in arrears is a maximum)
+            _money.Add(f.Money); // summed once, by CohortMoney.Total: one home for how money adds up
         }
     }
 }

@@ -32,6 +32,7 @@ internal sealed partial class RegionGrain(
     // A district's reading of each village's report on a day, kept until the report or the day changes:
     // a push re-reads only the villages that reported since, not all of them.
     private readonly Dictionary<string, (ChildReport? Report, DateOnly Day, ChildReport Read)> _readOn = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ChildReport> _empty = new(StringComparer.Ordinal);
     private Region _region = null!;
     private ObserverManager<IProgressObserver> _observers = null!;
     private GrainRows _rows = null!;
@@ -249,12 +250,19 @@ internal sealed partial class RegionGrain(
         _evaluatedOn = today;
         var district = _region.Level == RegionLevel.District;
         var children = _region.Children
-            .Select(c => district ? ReadOn(c.Code, today) : _children.GetValueOrDefault(c.Code) ?? ChildReport.Empty(c.Code))
+            .Select(c => district ? ReadOn(c.Code, today) : _children.GetValueOrDefault(c.Code) ?? EmptyOf(c.Code))
             .ToImmutableArray();
         var day = district || _children.Count == 0 ? today : _children.Values.Min(static c => c.Day);
         if (day > today) day = today;
         var sum = Figures.Sum(children.Select(static c => c.Figures), today, figures);
         return _progress = new RegionProgress(_region.Code, sum, children, children.Sum(static c => c.Version), clock.GetUtcNow(), !_rebuilding && day == today, day);
+    }
+
+    /// <summary>A child that has not reported yet: one empty report per child, not one per push.</summary>
+    private ChildReport EmptyOf(string child)
+    {
+        if (!_empty.TryGetValue(child, out var empty)) _empty[child] = empty = ChildReport.Empty(child);
+        return empty;
     }
 
     /// <summary>A village's report as its district reads it on a day (none yet: an empty one).</summary>
