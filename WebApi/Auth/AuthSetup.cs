@@ -23,6 +23,8 @@ public static partial class AuthSetup
             developmentKey = new SymmetricSecurityKey(DevelopmentKey(builder.Configuration, builder.Environment.ContentRootPath, options));
             builder.Services.AddSingleton(sp => new DevelopmentTokenIssuer(developmentKey, options, TimeProvider.System));
         }
+        var validated = new ValidatedTokens(TimeProvider.System); // the system clock, as the token handler's own
+        builder.Services.AddSingleton(validated);
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {
             jwt.MapInboundClaims = false; // keep "sub", "role", "region" as the provider names them
@@ -47,6 +49,19 @@ public static partial class AuthSetup
                         && context.Request.Cookies.TryGetValue(AdminDashboard.Cookie, out var token))
                     {
                         context.Token = token;
+                    }
+                    if ((context.Token ?? BearerOf(context.Request)) is { } presented && validated.Find(presented) is { } principal)
+                    {
+                        context.Principal = principal;
+                        context.Success();
+                    }
+                    return Task.CompletedTask;
+                },
+                OnTokenValidated = context =>
+                {
+                    if (context.SecurityToken is Microsoft.IdentityModel.JsonWebTokens.JsonWebToken token && context.Principal is { } principal)
+                    {
+                        validated.Keep(token.EncodedToken, principal, token.ValidTo);
                     }
                     return Task.CompletedTask;
                 },
@@ -90,6 +105,13 @@ public static partial class AuthSetup
         // Orleans' own dashboard (grains, silos, calls), for the national admin only.
         app.MapOrleansDashboard(AdminDashboard.Path).RequireAuthorization(Roles.NationalAdmin);
         return app;
+    }
+
+    /// <summary>The token of an "Authorization: Bearer ..." header, as the JWT handler reads it.</summary>
+    private static string? BearerOf(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header.Length > 7 ? header[7..].Trim() : null;
     }
 
     /// <summary>The configured development key, else one kept beside the local database, else a fresh one for this process.</summary>
