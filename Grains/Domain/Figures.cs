@@ -222,11 +222,14 @@ public static partial class Figures
     private static SortedSet<DateOnly> ChangeDates(VillageLedger ledger, List<Enrollment> projected, DateOnly today)
     {
         var days = new SortedSet<DateOnly>();
-        foreach (var block in projected.SelectMany(static e => e.Blocks))
+        foreach (var e in projected)
         {
-            if (block.End < block.Start) continue;
-            if (block.Start > today) days.Add(block.Start);
-            if (block.End >= today) days.Add(block.End.AddDays(1));
+            foreach (var block in e.Blocks) // the array's own enumerator: no object per worker, as SelectMany made
+            {
+                if (block.End < block.Start) continue;
+                if (block.Start > today) days.Add(block.Start);
+                if (block.End >= today) days.Add(block.End.AddDays(1));
+            }
         }
         foreach (var year in ledger.Programmes.Select(static p => p.Key.Year).Distinct())
         {

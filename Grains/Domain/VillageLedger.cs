@@ -48,8 +48,18 @@ public sealed partial class VillageLedger
     public Programme? Programme(ProgramKey key) => _programmes.GetValueOrDefault(key);
 
     /// <summary>A year's programmes of a cohort, funders in code order.</summary>
-    public IEnumerable<Programme> ProgrammesOf(int year, Cohort cohort = Cohort.Vulnerable) =>
-        _programmes.Values.Where(p => p.Key.Year == year && p.Key.Cohort == cohort).OrderBy(static p => p.Key.Funder);
+    public IReadOnlyList<Programme> ProgrammesOf(int year, Cohort cohort = Cohort.Vulnerable)
+    {
+        // Read at every write's report: loops and one small array, not a LINQ sort (a village has one or two).
+        var count = 0;
+        foreach (var p in _programmes.Values) if (p.Key.Year == year && p.Key.Cohort == cohort) count++;
+        if (count == 0) return [];
+        var found = new Programme[count];
+        var i = 0;
+        foreach (var p in _programmes.Values) if (p.Key.Year == year && p.Key.Cohort == cohort) found[i++] = p;
+        if (count > 1) Array.Sort(found, static (a, b) => a.Key.Funder.CompareTo(b.Key.Funder)); // one programme per funder
+        return found;
+    }
 
     /// <summary>Money spent or prepaid by durable enrolments, in one programme.</summary>
     public long Committed(ProgramKey key) => _committed.GetValueOrDefault(key);
