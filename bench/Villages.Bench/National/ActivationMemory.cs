@@ -1,4 +1,3 @@
-using System.Globalization;
 using Villages.Bench.Shared;
 
 namespace Villages.Bench.National;
@@ -15,19 +14,16 @@ public sealed record ActivationMemory(long Villages, long Regions, long ManagedH
 {
     public static async Task<ActivationMemory?> ReadAsync(HttpClient http, Uri? metricsUrl, long rssBytes, CancellationToken ct)
     {
-        if (metricsUrl is null) return null;
-        string text;
-        try { text = await http.GetStringAsync(new Uri(metricsUrl, "/metrics"), ct); }
-        catch (HttpRequestException) { return null; }
+        if (metricsUrl is null || await ServiceMetrics.ReadAsync(http, metricsUrl, ct) is not { } text) return null;
         long villages = 0, regions = 0, heap = 0;
         foreach (var line in text.Split('\n'))
         {
             if (line.StartsWith("orleans_catalog_activations{", StringComparison.Ordinal))
             {
-                if (line.Contains("grain_type=\"village\"", StringComparison.Ordinal)) villages += Value(line);
-                else if (line.Contains("grain_type=\"region\"", StringComparison.Ordinal)) regions += Value(line);
+                if (line.Contains("grain_type=\"village\"", StringComparison.Ordinal)) villages += ServiceMetrics.Value(line);
+                else if (line.Contains("grain_type=\"region\"", StringComparison.Ordinal)) regions += ServiceMetrics.Value(line);
             }
-            else if (line.StartsWith("dotnet_gc_last_collection_heap_size_bytes{", StringComparison.Ordinal)) heap += Value(line);
+            else if (line.StartsWith("dotnet_gc_last_collection_heap_size_bytes{", StringComparison.Ordinal)) heap += ServiceMetrics.Value(line);
         }
         return villages == 0 && heap == 0 ? null : new ActivationMemory(villages, regions, heap, rssBytes);
     }
@@ -42,7 +38,4 @@ public sealed record ActivationMemory(long Villages, long Regions, long ManagedH
                $"{ServiceProcesses.Bytes((after.ManagedHeapBytes - before.ManagedHeapBytes) * 10_000 / villages)} " +
                $"(from {before.Villages:N0} to {after.Villages:N0} active villages, {after.Regions:N0} rollups; RSS {ServiceProcesses.Bytes(after.RssBytes)}, heap {ServiceProcesses.Bytes(after.ManagedHeapBytes)})";
     }
-
-    private static long Value(string line) =>
-        (long)double.Parse(line[(line.LastIndexOf(' ') + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture);
 }

@@ -122,7 +122,7 @@ public static class SingleBench
                 round = WrkDriver.ToRound(figures, warm, clients, villages.Length, (long)villages.Length * options.WorkersPerVillage, used);
             }
             round.Cpu = await sampling;
-            if (allocatedBefore is not null && await allocatedBefore is { } before && await AllocatedBytes.ReadAsync(minting, service!.ManagementUrl, ct) is { } after && round.Created > 0)
+            if (allocatedBefore is not null && await allocatedBefore is { } before && await ServiceMetrics.AllocatedBytesAsync(minting, service!.ManagementUrl, ct) is { } after && round.Created > 0)
             {
                 round.AllocatedPerEnrolment = (after - before) / (double)round.Created;
             }
@@ -218,7 +218,7 @@ public static class SingleBench
         static async Task<long?> AllocatedAtAsync(HttpClient http, Uri management, long at, CancellationToken ct)
         {
             await MeasureWindow.DelayUntilAsync(at, ct);
-            return await AllocatedBytes.ReadAsync(http, management, ct);
+            return await ServiceMetrics.AllocatedBytesAsync(http, management, ct);
         }
 
         var report = new BenchReport(machine, options, options.Url is null ? "WebApi child started by the bench" : baseUrl.ToString(), rounds, peers, peerNote, readsAlone);
