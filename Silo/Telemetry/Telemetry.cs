@@ -21,8 +21,8 @@ public static class Telemetry
         var otlp = settings.OtlpEndpoint;
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName, serviceInstanceId: Environment.MachineName + "/" + Environment.ProcessId));
-        // Spans that go nowhere are not made: a listener on ASP.NET Core's and Orleans' sources had
-        // every request and grain call build an activity and its tags, even with none sampled.
+        // Spans that go nowhere are not made: with listeners on the sources, grain calls built
+        // activities and their tags (Orleans' call filters) that no sampler kept.
         if (settings.TracesAnything)
         {
             telemetry.WithTracing(tracing =>

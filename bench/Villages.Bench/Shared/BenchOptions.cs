@@ -23,11 +23,12 @@ public sealed record BenchOptions
           --warmup S           warm-up seconds before each round, not measured (default 10: the JIT is still tiering up before that)
           --readers N          progress readers during each round's measured window, alternating GET /api/progress
                                and GET /api/progress/{the province with most of the round's villages} (default 4; 0: none)
-          --alone-readers N    after the rounds, N readers of the same two endpoints for --seconds with no enrolment
-                               load, as the peer's national reads run (default 16; 0: skip)
+          --alone-readers N    after the rounds, --seconds of reads with no enrolment load, as the peer's national
+                               reads run: wrk with N connections on GET /api/progress (--driver dotnet: N readers of
+                               the two endpoints above) (default 16; 0: skip)
           --driver wrk|dotnet  what drives the enrolments and the reads alone (default wrk, installed from Debian when
                                missing, as the HTTP peer is driven; dotnet: a .NET HttpClient loop in this process,
-                               which costs the service's cores more CPU but times every 201 for the staleness figure)
+                               which also times every 201 for the staleness figure)
           --sample-ms MS       staleness (--driver dotnet only): sample the national figures every MS ms from the window's start (default 20; 0: off)
           --budget RP          budgetAllocated per village (default 20160000 = 100 workers at JKK+JKM, 1,000,000 income)
           --peer PATH          the peer's run script (default ../shared/peer/sql-baseline/run from the repository root,

@@ -11,9 +11,8 @@ public sealed record WrkFigures(
     SortedDictionary<string, long> Statuses, string? FirstProblem);
 
 /// <summary>
-/// Drives the service with wrk, the load generator the HTTP peer is measured with (C and LuaJIT: about a
-/// tenth of the CPU per request of a .NET HttpClient loop, which would take its share of the same two
-/// cores from the service). Enrolments go to the round's villages round-robin, each with its own
+/// Drives the service with wrk, the load generator the HTTP peer is measured with, so all three systems
+/// share the two cores with the same kind of client. Enrolments go to the round's villages round-robin, each with its own
 /// operator's token (wrk-load.lua); NIKs are numbered over the whole run so none repeats.
 /// </summary>
 public sealed partial class WrkDriver(string wrk, long seed)
