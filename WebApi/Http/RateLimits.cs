@@ -24,7 +24,7 @@ public sealed class RateLimitOptions
     public int BurstSeconds { get; set; } = 2;
 }
 
-/// <summary>Request budgets: a token bucket per signed-in caller (token subject), or per address when anonymous.</summary>
+/// <summary>Request budgets: a token bucket per signed-in caller (token subject), or per address when anonymous (<see cref="ClientBudgets"/>).</summary>
 public static class RateLimits
 {
     public static IServiceCollection AddVillagesRateLimiting(this IServiceCollection services, IConfiguration configuration)
@@ -32,24 +32,7 @@ public static class RateLimits
         var options = services.AddValidatedOptions<RateLimitOptions>(configuration, RateLimitOptions.Section);
         services.AddRateLimiter(limiter =>
         {
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-            {
-                // Probes and scrapers are the platform's, not clients'.
-                if (context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments("/metrics"))
-                {
-                    return RateLimitPartition.GetNoLimiter("platform");
-                }
-                var key = context.ClientKey();
-                var perSecond = context.Caller().Authenticated ? options.PerCallerPerSecond : options.AnonymousPerSecond;
-                return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = perSecond * options.BurstSeconds,
-                    TokensPerPeriod = perSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                });
-            });
+            limiter.GlobalLimiter = new ClientBudgets(options, TimeProvider.System);
             limiter.OnRejected = async (rejected, cancellationToken) =>
             {
                 var context = rejected.HttpContext;
