@@ -100,6 +100,8 @@ public sealed class VillageApiTests(ApiFixture api)
         var metrics = await api.Host.Management.GetStringAsync("/metrics");
         Assert.Contains("villages_enrollments_total", metrics);
         Assert.Contains("orleans_", metrics);
+        Assert.Contains("http_server_request_duration_seconds", metrics);
+        Assert.DoesNotContain("aspnetcore_routing_match_attempts", metrics); // per-request instruments nobody reads are not collected
         // The public port, behind the ingress, has none of them, signed in or not.
         foreach (var path in new[] { "/metrics", "/health/ready", "/health/live" })
         {
