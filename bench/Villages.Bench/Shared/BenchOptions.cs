@@ -23,6 +23,9 @@ public sealed record BenchOptions
           --warmup S           warm-up seconds before each round, not measured (default 10: the JIT is still tiering up before that)
           --readers N          progress readers during each round's measured window, alternating GET /api/progress
                                and GET /api/progress/{the province with most of the round's villages} (default 4; 0: none)
+          --read-rate R        those readers' reads per second in all, on a fixed schedule, each timed from when it
+                               was due (default 200, most of what the HTTP peer serves alone; 0: each reader in a
+                               closed loop, as fast as it is answered, taking CPU from the enrolments)
           --alone-readers N    after the rounds, --seconds of reads with no enrolment load, as the peer's national
                                reads run: wrk with N connections on GET /api/progress (--driver dotnet: N readers of
                                the two endpoints above) (default 16; 0: skip)
@@ -84,6 +87,7 @@ public sealed record BenchOptions
     public int Warmup { get; init; } = 10;
     public long Budget { get; init; } = 20_160_000;
     public int Readers { get; init; } = 4;
+    public int ReadRate { get; init; } = 200;
     public int SampleMs { get; init; } = 20;
     public int AloneReaders { get; init; } = 16;
     public string Driver { get; init; } = "wrk";
@@ -141,6 +145,7 @@ public sealed record BenchOptions
                 "--warmup" => o with { Warmup = NonNegative(arg, Value()) },
                 "--budget" => o with { Budget = long.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var b) && b >= PremiumPerWorker ? b : throw new ArgumentException($"--budget must be at least {PremiumPerWorker}."), BudgetGiven = true },
                 "--readers" => o with { Readers = NonNegative(arg, Value()) },
+                "--read-rate" => o with { ReadRate = NonNegative(arg, Value()) },
                 "--alone-readers" => o with { AloneReaders = NonNegative(arg, Value()) },
                 "--driver" => o with { Driver = Value() is var d && d is "wrk" or "dotnet" ? d : throw new ArgumentException("--driver is wrk or dotnet.") },
                 "--sample-ms" => o with { SampleMs = NonNegative(arg, Value()) },

@@ -37,7 +37,9 @@ public sealed record BenchReport(MachineInfo Machine, BenchOptions Options, stri
         foreach (var read in r.Reads ?? []) Console.WriteLine($"  {DescribeRead(read)}");
         if (r.Reads is { Length: > 0 } reads)
         {
-            Console.WriteLine($"  ({reads[0].Readers} readers, each alternating the two endpoints, during the enrolment load above; 200 answers only)");
+            Console.WriteLine($"  ({reads[0].Readers} readers, each alternating the two endpoints, " +
+                (reads[0].PacedRate > 0 ? $"{reads[0].PacedRate:N0} reads/s in all on a fixed schedule, each timed from when it was due" : "each as fast as answered") +
+                ", during the enrolment load above; 200 answers only)");
         }
         if (r.Staleness is { } s)
         {
@@ -125,10 +127,18 @@ public sealed record BenchReport(MachineInfo Machine, BenchOptions Options, stri
             var nation = r.Reads!.First(x => x.Endpoint == "nation");
             var p = Peer.FirstOrDefault(x => x.Clients == r.Clients);
             var ratio = p?.NationalReadTps is > 0 ? nation.ReadsPerSecond / p.NationalReadTps.Value : (double?)null;
+            if (nation.PacedRate > 0)
+            {
+                // Paced reads beside the load: the tail is the goal here; the rate is the bench's, the 50x is judged alone.
+                Console.WriteLine($"goal, {r.Clients} clients: national read p99 < {GoalP99Ms:0} ms under the enrolment load: p99 {F(nation.P99Ms, "0.000")} ms" +
+                    (nation.P99Ms < GoalP99Ms ? ": met" : ": not met") +
+                    $" ({nation.Readers} readers on two endpoints, {nation.PacedRate:N0} reads/s in all = {F(ratio is null ? null : nation.PacedRate / p!.NationalReadTps!.Value, "0.0")}x the peer's national reads/s; {r.Clients} enrolment clients running)");
+                continue;
+            }
             var met = nation.P99Ms < GoalP99Ms && ratio >= GoalRatio;
             Console.WriteLine($"goal, {r.Clients} clients: national read p99 < {GoalP99Ms:0} ms at >= {GoalRatio:0}x the peer's national reads/s: " +
                 $"p99 {F(nation.P99Ms, "0.000")} ms at {F(ratio, "0.0")}x" + (ratio is null ? " (no peer figure)" : met ? ": met" : ": not met") +
-                $" (with {nation.Readers} readers on two endpoints and {r.Clients} enrolment clients running)");
+                $" (with {nation.Readers} readers on two endpoints, each as fast as answered, and {r.Clients} enrolment clients running)");
         }
         if (ReadsAlone?.FirstOrDefault(x => x.Endpoint == "nation") is { } alone)
         {

@@ -94,7 +94,7 @@ public static class SingleBench
             // The readers' province: the one that receives the most of this round's load.
             var province = villages.GroupBy(v => v[..2], StringComparer.Ordinal).MaxBy(g => g.Count())!;
             Console.WriteLine($"  load ({(driver is null ? "the .NET client loop" : "wrk, one thread")}): {options.Warmup} s warm-up, {options.Seconds} s measured" +
-                (options.Readers > 0 ? $"; {options.Readers} progress readers in the window (nation and province {province.Key} {RegionCatalog.Default.Find(province.Key)?.Name}, {province.Count():N0} of the villages)" : "; no progress readers") +
+                (options.Readers > 0 ? $"; {options.Readers} progress readers in the window{(options.ReadRate > 0 ? $", {options.ReadRate:N0} reads/s in all" : ", each as fast as answered")} (nation and province {province.Key} {RegionCatalog.Default.Find(province.Key)?.Name}, {province.Count():N0} of the villages)" : "; no progress readers") +
                 (baseline is not null ? $"; national figures sampled every {options.SampleMs} ms" : "") + "...");
 
             WrkFigures? warm = null;
@@ -108,7 +108,7 @@ public static class SingleBench
             // wrk warms up in a run of its own: its measured run starts right after.
             var window = MeasureWindow.FromNow(TimeSpan.FromSeconds(driver is null ? options.Warmup : 0.1), TimeSpan.FromSeconds(options.Seconds));
             var sampling = cpu.OverAsync(window, ct);
-            var readers = options.Readers > 0 ? ProgressReaders.RunAsync(reads, baseUrl, province.Key, options.Readers, window, ct) : null;
+            var readers = options.Readers > 0 ? ProgressReaders.RunAsync(reads, baseUrl, province.Key, options.Readers, options.ReadRate, window, ct) : null;
             using var stopSampler = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var sampler = baseline is null ? null : new StalenessSampler(reads, baseUrl, TimeSpan.FromMilliseconds(options.SampleMs));
             var sampled = sampler?.RunAsync(window, baseline!.Value, stopSampler.Token);
@@ -172,7 +172,7 @@ public static class SingleBench
                 }) { Timeout = TimeSpan.FromSeconds(60) };
                 var aloneWindow = MeasureWindow.FromNow(TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(options.Seconds));
                 var aloneCpu = cpu.OverAsync(aloneWindow, ct);
-                readsAlone = await ProgressReaders.RunAsync(aloneHttp, baseUrl, busiest, options.AloneReaders, aloneWindow, ct);
+                readsAlone = await ProgressReaders.RunAsync(aloneHttp, baseUrl, busiest, options.AloneReaders, 0, aloneWindow, ct);
                 if (await aloneCpu is { } split) Console.WriteLine("  " + CpuSampler.Describe(split));
             }
             foreach (var r in readsAlone) Console.WriteLine($"  {BenchReport.DescribeRead(r)}");
