@@ -57,7 +57,7 @@ public static class Telemetry
     }
 
     /// <summary>Instruments not collected (names as the meters publish them).</summary>
-    public static readonly IReadOnlyList<string> DroppedInstruments =
+    private static readonly IReadOnlyList<string> DroppedInstruments =
     [
         "aspnetcore.rate_limiting.request_lease.duration", "aspnetcore.rate_limiting.active_request_leases",
         "aspnetcore.routing.match_attempts", "aspnetcore.authentication.authenticate.duration",
