@@ -39,7 +39,10 @@ internal sealed partial class RegionGrain(
     private RegionProgress? _progress;
     private bool _dirty;
     private bool _rebuilding;
+    // One timer for every push of this activation, moved with Change: a grain timer registered and
+    // disposed at each push (several a second in a busy region) was a measurable share of its work.
     private IGrainTimer? _push;
+    private bool _pushScheduled;
     private IGrainTimer? _dayWatch;
     private DateTimeOffset _lastPush;
     private DateOnly _today;
@@ -157,14 +160,23 @@ internal sealed partial class RegionGrain(
         SchedulePush(wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
     }
 
-    private void SchedulePush(TimeSpan due) =>
-        _push ??= this.RegisterGrainTimer(PushAsync, new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan) { Interleave = true });
+    /// <summary>
+    /// A push already scheduled keeps its time (it sends whatever changed until it runs). Asked
+    /// while a push runs, the next one is due that long after it ends (the timer defers a change
+    /// made during its own tick), so pushes never overlap.
+    /// </summary>
+    private void SchedulePush(TimeSpan due)
+    {
+        if (_pushScheduled) return;
+        _pushScheduled = true;
+        if (_push is null) _push = this.RegisterGrainTimer(PushAsync, new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan) { Interleave = true });
+        else _push.Change(due, Timeout.InfiniteTimeSpan);
+    }
 
     /// <summary>Sends the figures up and to the screens, at most once per interval.</summary>
     private async Task PushAsync(CancellationToken cancellationToken)
     {
-        _push?.Dispose();
-        _push = null;
+        _pushScheduled = false; // from here, a change needs the next push
         if (_rebuilding || !_dirty) return;
         _dirty = false;
         _lastPush = clock.GetUtcNow();
