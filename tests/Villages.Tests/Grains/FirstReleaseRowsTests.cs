@@ -19,6 +19,19 @@ public sealed class FirstReleaseRowsTests : IAsyncLifetime
 
     private static JsonElement Expected(string name) => Fixture.GetProperty("expected").GetProperty(name);
 
+    /// <summary>
+    /// A worker the first release's rows never held. Their NIKs came from the same generator as
+    /// <see cref="Workers.NewNik"/> (its first 20), so a test that runs before others have drawn
+    /// 20 would otherwise get a stored worker back.
+    /// </summary>
+    private static EnrollmentRequest NewWorker(string? agentId = null)
+    {
+        var stored = Expected("workers").EnumerateArray().Select(static w => w.GetString()).ToHashSet(StringComparer.Ordinal);
+        string nik;
+        do nik = Workers.NewNik(); while (stored.Contains(nik));
+        return Workers.Worker(nik: nik, agentId: agentId);
+    }
+
     private static string Secret => Fixture.GetProperty("privacySecret").GetString()!;
 
     public async Task InitializeAsync()
@@ -116,7 +129,7 @@ public sealed class FirstReleaseRowsTests : IAsyncLifetime
             Nik = nik, Name = held.Name, Occupation = held.Occupation, MonthlyIncome = held.MonthlyIncome, Programs = held.Programs, AgentId = "PRS-3510-1",
         }, TestActors.Operator);
         Assert.Equal((EnrollmentResult.Unchanged, "PRS-3510-1"), (again.Result, again.Enrollment?.AgentId));
-        Assert.Equal(FailureCode.AgentNotRegistered, (await a.Enroll(Workers.Worker(agentId: "PRS-3510-1"), TestActors.Operator)).Failure?.Code);
+        Assert.Equal(FailureCode.AgentNotRegistered, (await a.Enroll(NewWorker(agentId: "PRS-3510-1"), TestActors.Operator)).Failure?.Code);
     }
 
     [Fact]
@@ -148,7 +161,7 @@ public sealed class FirstReleaseRowsTests : IAsyncLifetime
     public async Task A_village_written_by_today_s_code_reads_back_its_old_and_new_rows_after_a_restart()
     {
         var a = _cluster.Grains.Village(A);
-        await a.Enroll(Workers.Worker(), TestActors.Operator);
+        await a.Enroll(NewWorker(), TestActors.Operator);
         var before = await a.ListEnrollments(0, 100);
 
         await _cluster.RestartAsync();
