@@ -13,9 +13,10 @@ namespace Villages.WebApi.Http;
 /// </summary>
 public sealed class ClientBudgets(RateLimitOptions options, TimeProvider time) : PartitionedRateLimiter<HttpContext>
 {
+    private const int SweepSeconds = 10;
     private readonly ConcurrentDictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
-    private readonly long _sweepEvery = time.TimestampFrequency * 10;
-    private long _nextSweep = time.GetTimestamp() + time.TimestampFrequency * 10;
+    private readonly long _sweepEvery = time.TimestampFrequency * SweepSeconds;
+    private long _nextSweep = time.GetTimestamp() + time.TimestampFrequency * SweepSeconds;
 
     public override RateLimiterStatistics? GetStatistics(HttpContext resource) => null;
 
@@ -36,7 +37,7 @@ public sealed class ClientBudgets(RateLimitOptions options, TimeProvider time) :
     protected override ValueTask<RateLimitLease> AcquireAsyncCore(HttpContext context, int permitCount, CancellationToken cancellationToken) =>
         ValueTask.FromResult(AttemptAcquireCore(context, permitCount));
 
-    /// <summary>Drops the buckets idle for longer than a full refill takes (one sweeper at a time, every 10 s).</summary>
+    /// <summary>Drops the buckets idle for longer than a full refill takes (one sweeper at a time, every <see cref="SweepSeconds"/>).</summary>
     private void Sweep(long now)
     {
         var due = Interlocked.Read(ref _nextSweep);
